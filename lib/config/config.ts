@@ -1,0 +1,191 @@
+/**
+ * One validated, typed configuration object. Every key can come from an
+ * environment variable or from an optional JSON config file (`REVENGE_CONFIG`);
+ * the environment wins. `docs/configuration.md` lists every key of
+ * {@linkcode CONFIG_KEYS} (a test keeps the two in step).
+ */
+import { z } from "zod";
+import { isIP } from "node:net";
+
+/** Raised when a configuration value is invalid; the message names the key. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const duration = (min: number) =>
+  z.coerce.number().int().min(min, `must be an integer of at least ${min}`);
+
+const cidr = z.string().refine((v) => {
+  const [ip, bits, ...rest] = v.split("/");
+  if (rest.length || !isIP(ip)) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return Number.isInteger(n) && n >= 0 && n <= (isIP(ip) === 4 ? 32 : 128);
+}, "must be an IP address or CIDR range such as 10.0.0.0/8");
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => p + "//").join(" or ")}`);
+
+const list = (item: z.ZodType<string, string>) =>
+  z.string().transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean)).pipe(
+    z.array(item),
+  );
+
+/** Every configuration key: file key, environment variable, schema, default, description. */
+export const CONFIG_KEYS = {
+  port: {
+    env: "REVENGE_PORT",
+    schema: z.coerce.number().int().min(0, "must be a port number from 0 to 65535").max(
+      65535,
+      "must be a port number from 0 to 65535",
+    ),
+    default: "8095",
+    doc: "TCP port the HTTP server listens on (0 picks a free port).",
+  },
+  host: {
+    env: "REVENGE_HOST",
+    schema: z.string().min(1, "must not be empty"),
+    default: "0.0.0.0",
+    doc: "Address the HTTP server binds to.",
+  },
+  dataDir: {
+    env: "REVENGE_DATA_DIR",
+    schema: z.string().min(1, "must not be empty"),
+    default: "./data",
+    doc: "Where Revenge keeps its state: the embedded PostgreSQL cluster, caches, scratch space.",
+  },
+  databaseUrl: {
+    env: "DATABASE_URL",
+    schema: url(["postgres:", "postgresql:"]).optional(),
+    default: undefined,
+    doc: "External PostgreSQL (15+). Unset: the embedded PostgreSQL under the data dir is used.",
+  },
+  logLevel: {
+    env: "REVENGE_LOG_LEVEL",
+    schema: z.enum(["debug", "info", "warn", "error", "silent"], {
+      message: "must be one of debug, info, warn, error, silent",
+    }),
+    default: "info",
+    doc: "Minimum level of log lines written to stderr.",
+  },
+  logFormat: {
+    env: "REVENGE_LOG_FORMAT",
+    schema: z.enum(["auto", "json", "pretty"], { message: "must be one of auto, json, pretty" }),
+    default: "auto",
+    doc: "`json` lines, `pretty` lines, or `auto` (pretty on a terminal, JSON otherwise).",
+  },
+  publicUrl: {
+    env: "REVENGE_PUBLIC_URL",
+    schema: url(["http:", "https:"]).optional(),
+    default: undefined,
+    doc:
+      "The URL users reach Revenge at (origin checks, links in e-mails). Unset: taken from each request.",
+  },
+  trustedProxies: {
+    env: "REVENGE_TRUSTED_PROXIES",
+    schema: list(cidr),
+    default: "",
+    doc:
+      "Comma-separated IPs/CIDRs of reverse proxies whose `X-Forwarded-For`/`-Proto` are believed.",
+  },
+  bodyLimitBytes: {
+    env: "REVENGE_BODY_LIMIT_BYTES",
+    schema: z.coerce.number().int().min(1024, "must be an integer of at least 1024"),
+    default: "1048576",
+    doc: "Largest request body accepted by the API, in bytes.",
+  },
+  shutdownTimeoutMs: {
+    env: "REVENGE_SHUTDOWN_TIMEOUT_MS",
+    schema: duration(0),
+    default: "10000",
+    doc: "How long a graceful shutdown waits for in-flight requests and jobs, in milliseconds.",
+  },
+  embeddedPgUser: {
+    env: "REVENGE_EMBEDDED_PG_USER",
+    schema: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a system user name"),
+    default: "nobody",
+    doc: "When Revenge runs as root, the unprivileged system user the embedded PostgreSQL runs as.",
+  },
+  redisUrl: {
+    env: "REDIS_URL",
+    schema: url(["redis:", "rediss:"]).optional(),
+    default: undefined,
+    doc: "Redis for shared rate limits across instances. Unset: limits are kept in memory.",
+  },
+} as const;
+
+type Keys = typeof CONFIG_KEYS;
+/** The typed configuration. */
+export type Config = { [K in keyof Keys]: z.output<Keys[K]["schema"]> } & {
+  /** Path of the config file that was read, if any. */
+  configFile?: string;
+};
+
+/** Options for {@linkcode loadConfig}. */
+export interface LoadConfigOptions {
+  env?: Record<string, string | undefined>;
+  /** Parsed config file contents (takes precedence over reading `REVENGE_CONFIG`). */
+  file?: Record<string, unknown>;
+}
+
+/** Reads the JSON config file named by `REVENGE_CONFIG`, if any. */
+export function readConfigFile(path: string | undefined): Record<string, unknown> | undefined {
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    throw new ConfigError(`REVENGE_CONFIG: cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    const parsed = JSON.parse(text);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw 0;
+    return parsed;
+  } catch {
+    throw new ConfigError(`REVENGE_CONFIG: ${path} must hold a JSON object`);
+  }
+}
+
+/**
+ * Builds the configuration from the environment and the config file. Throws
+ * {@linkcode ConfigError} naming the first bad key and what it allows.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? Deno.env.toObject();
+  const configFile = env.REVENGE_CONFIG;
+  const file = options.file ?? readConfigFile(configFile) ?? {};
+  for (const key of Object.keys(file)) {
+    if (!(key in CONFIG_KEYS)) {
+      throw new ConfigError(
+        `config file: unknown key "${key}"; allowed: ${Object.keys(CONFIG_KEYS).join(", ")}`,
+      );
+    }
+  }
+  const out: Record<string, unknown> = { configFile };
+  for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
+    const fromEnv = env[spec.env];
+    const fromFile = file[key];
+    const raw = fromEnv !== undefined && fromEnv !== ""
+      ? fromEnv
+      : fromFile !== undefined
+      ? (Array.isArray(fromFile) ? fromFile.join(",") : String(fromFile))
+      : spec.default;
+    const source = fromEnv !== undefined && fromEnv !== "" ? spec.env : `config file "${key}"`;
+    const result = (spec.schema as z.ZodType).safeParse(raw);
+    if (!result.success) {
+      const why = result.error.issues[0]?.message ?? "is invalid";
+      throw new ConfigError(`${source}: ${why} (got ${JSON.stringify(raw)})`);
+    }
+    out[key] = result.data;
+  }
+  return out as Config;
+}

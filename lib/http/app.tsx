@@ -1,0 +1,106 @@
+/**
+ * The HTTP app factory: the middleware every request passes through, the
+ * error mapping, the OpenAPI document. Routes are mounted by `routes/mod.ts`.
+ */
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Logger } from "../observability/logger.ts";
+import { errorToResponse, problem } from "./problem.ts";
+import { accessLog } from "./middleware/access_log.ts";
+import { clientAddress, type PeerAddress } from "./middleware/client_address.ts";
+import { requestId } from "./middleware/request_id.ts";
+import { securityHeaders } from "./middleware/security_headers.ts";
+import { createRouter } from "./router.ts";
+import { renderPage } from "./render.tsx";
+import { ErrorPage } from "../ui/ErrorPage.tsx";
+import type { AppEnv, Services } from "./types.ts";
+import { VERSION } from "../version.ts";
+
+/** Dependencies of {@linkcode createApp}. */
+export interface AppDeps {
+  logger: Logger;
+  services: Services;
+  trustedProxies: string[];
+  bodyLimitBytes: number;
+  /** The connection's peer address; absent in `app.request()` tests. */
+  peer?: PeerAddress;
+}
+
+/** True for requests that should get problem+json rather than an HTML page. */
+export function isApiRequest(c: Context<AppEnv>): boolean {
+  const p = c.req.path;
+  return p === "/api" || p.startsWith("/api/") ||
+    !(c.req.header("accept") ?? "").includes("text/html");
+}
+
+function pageError(c: Context<AppEnv>, status: number, message: string): Response {
+  return renderPage(
+    <ErrorPage status={status} message={message} requestId={c.get("requestId")} />,
+    {
+      title: String(status),
+      status,
+    },
+  );
+}
+
+/** Creates the app with middleware and error handling; no routes yet. */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  app.use(requestId(deps.logger));
+  app.use(clientAddress(deps.trustedProxies, deps.peer ?? (() => undefined)));
+  app.use(accessLog());
+  app.use(securityHeaders());
+  app.use(async function servicesMiddleware(c, next) {
+    c.set("services", deps.services);
+    await next();
+  });
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes,
+      onError: (c) =>
+        problem(c as Context<AppEnv>, 413, `Request body exceeds ${deps.bodyLimitBytes} bytes.`),
+    }),
+  );
+  // Until migrations are applied, the API would only produce confusing 500s.
+  app.use("/api/v1/*", async function startupGate(c, next) {
+    if (!c.get("services").readiness.started) {
+      return problem(c, 503, "Revenge is starting up; try again shortly.", {}, {
+        "retry-after": "2",
+      });
+    }
+    await next();
+  });
+
+  app.onError((err, c) => {
+    const res = errorToResponse(err, c);
+    if (isApiRequest(c)) return res;
+    return pageError(
+      c,
+      res.status,
+      res.status >= 500 ? "Something went wrong." : (err as Error).message,
+    );
+  });
+  app.notFound((c) =>
+    isApiRequest(c)
+      ? problem(c, 404, `No route for ${c.req.method} ${c.req.path}`)
+      : pageError(c, 404, "Page not found.")
+  );
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "Session access token or API key",
+  });
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Revenge API",
+      version: VERSION,
+      description: "Self-hosted movie server. Errors are application/problem+json (RFC 9457).",
+    },
+    security: [{ bearer: [] }],
+  });
+  return app;
+}

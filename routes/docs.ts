@@ -1,0 +1,35 @@
+/**
+ * Swagger UI at `/api/docs`, served from the `swagger-ui-dist` npm package
+ * (no CDN), with a small init script so the CSP needs no inline script.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../lib/http/types.ts";
+
+const DIST = new URL("../node_modules/swagger-ui-dist/", import.meta.url);
+const FILES: Record<string, string> = {
+  "swagger-ui.css": "text/css; charset=utf-8",
+  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+  "swagger-ui-standalone-preset.js": "text/javascript; charset=utf-8",
+};
+
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Revenge API</title>
+<link rel="stylesheet" href="/api/docs/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/api/docs/swagger-ui-bundle.js"></script>
+<script src="/api/docs/init.js"></script></body></html>`;
+
+const INIT = `window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#swagger-ui",
+  deepLinking: true, withCredentials: true });`;
+
+/** Swagger UI routes, mounted at `/api/docs`. */
+export const docs = new Hono<AppEnv>()
+  .get("/", (c) => c.html(PAGE))
+  .get("/init.js", (c) => c.body(INIT, 200, { "content-type": "text/javascript; charset=utf-8" }))
+  .get("/:file", async (c) => {
+    const file = c.req.param("file");
+    const type = FILES[file];
+    if (!type) return c.notFound();
+    const body = await Deno.readFile(new URL(file, DIST));
+    return c.body(body, 200, { "content-type": type, "cache-control": "public, max-age=86400" });
+  });
