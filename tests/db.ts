@@ -7,8 +7,12 @@ import postgres from "postgres";
 import { createSql, type DbTarget, parseDatabaseUrl, type Sql } from "../lib/db/client.ts";
 import { migrate } from "../lib/db/migrate.ts";
 
-/** Prefix of every database the tests create, so leftovers can be dropped. */
-export const TEST_DB_PREFIX = "revenge_test_";
+/**
+ * Prefix of every database one test run creates, so they can be dropped
+ * afterwards. It is unique per run: several runs may share one server.
+ */
+export const TEST_DB_PREFIX = Deno.env.get("TEST_DB_PREFIX") ??
+  `revenge_test_${crypto.randomUUID().slice(0, 8)}_`;
 const TEMPLATE = `${TEST_DB_PREFIX}template`;
 
 /** A database of one's own for a test file. */
@@ -44,7 +48,7 @@ function admin(url: string) {
     : postgres({ ...target, user: target.username, ...opts });
 }
 
-/** Drops every database the tests made (left behind by an aborted run). */
+/** Drops every database this test run made. */
 export async function dropTestDatabases(url: string): Promise<void> {
   const sql = admin(url);
   try {

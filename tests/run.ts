@@ -43,7 +43,6 @@ if (!url) {
 
 let code = 1;
 try {
-  await dropTestDatabases(url);
   await prepareTemplate(url);
   const args = Deno.args.length ? Deno.args : ["lib/", "tests/", "routes/", "workers/"];
   const child = new Deno.Command(Deno.execPath(), {

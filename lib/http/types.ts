@@ -5,6 +5,7 @@
 import type { Logger } from "../observability/logger.ts";
 import type { Readiness } from "../observability/readiness.ts";
 import type { SystemService } from "../system/system_service.ts";
+import type { Principal } from "../model/permissions.ts";
 
 /** Everything a route handler may call. Each later issue adds its service here. */
 export interface Services {
@@ -22,5 +23,7 @@ export interface AppEnv {
     /** True when the request reached us over HTTPS (directly or via a trusted proxy). */
     secure: boolean;
     services: Services;
+    /** The authenticated caller; unset on allowlisted public routes. */
+    principal?: Principal;
   };
 }
