@@ -15,8 +15,15 @@ export class ConfigError extends Error {
   }
 }
 
-const duration = (min: number) =>
-  z.coerce.number().int().min(min, `must be an integer of at least ${min}`);
+/** An integer in [min, max], with one message for every way to miss it. */
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER, what = "an integer") => {
+  const message = max === Number.MAX_SAFE_INTEGER
+    ? `must be ${what} of at least ${min}`
+    : `must be ${what} from ${min} to ${max}`;
+  return z.string().regex(/^\d+$/, message).transform(Number).pipe(
+    z.number().int().min(min, message).max(max, message),
+  );
+};
 
 const cidr = z.string().refine((v) => {
   const [ip, bits, ...rest] = v.split("/");
@@ -44,10 +51,7 @@ const list = (item: z.ZodType<string, string>) =>
 export const CONFIG_KEYS = {
   port: {
     env: "REVENGE_PORT",
-    schema: z.coerce.number().int().min(0, "must be a port number from 0 to 65535").max(
-      65535,
-      "must be a port number from 0 to 65535",
-    ),
+    schema: integer(0, 65535, "a port number"),
     default: "8095",
     doc: "TCP port the HTTP server listens on (0 picks a free port).",
   },
@@ -99,13 +103,13 @@ export const CONFIG_KEYS = {
   },
   bodyLimitBytes: {
     env: "REVENGE_BODY_LIMIT_BYTES",
-    schema: z.coerce.number().int().min(1024, "must be an integer of at least 1024"),
+    schema: integer(1024),
     default: "1048576",
     doc: "Largest request body accepted by the API, in bytes.",
   },
   shutdownTimeoutMs: {
     env: "REVENGE_SHUTDOWN_TIMEOUT_MS",
-    schema: duration(0),
+    schema: integer(0),
     default: "10000",
     doc: "How long a graceful shutdown waits for in-flight requests and jobs, in milliseconds.",
   },
