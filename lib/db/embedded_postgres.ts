@@ -84,9 +84,19 @@ export async function createEmbeddedPostgres(
   }
   await hydrateLibrarySymlinks();
   const owner = Deno.uid() === 0 ? lookupUser(options.runAs ?? "nobody") : undefined;
+  if (owner) {
+    const blocked = await firstBlockedAncestor(dirname(resolve(options.dataDir)), owner);
+    if (blocked) {
+      throw new EmbeddedPostgresError(
+        `REVENGE_DATA_DIR: user ${owner.name}, which runs PostgreSQL because Revenge runs as ` +
+          `root, cannot enter ${blocked}; choose a data dir outside it (e.g. /var/lib/revenge)`,
+      );
+    }
+  }
   await Deno.mkdir(runDir, { recursive: true, mode: 0o700 });
   const password = await readOrCreatePassword(join(root, "password"));
   if (owner) await chownTree(root, owner, resolve(options.dataDir));
+  const bin = await binaries(root, owner);
 
   const connection = { host: runDir, port: PORT, database, username: USER, password };
   const args = [
@@ -112,8 +122,8 @@ export async function createEmbeddedPostgres(
     // The parent-death signal makes the kernel stop PostgreSQL (fast shutdown)
     // if Revenge dies without cleaning up, e.g. on kill -9.
     const [cmd, argv] = setpriv
-      ? [setpriv, ["--pdeathsig", "SIGINT", "--", POSTGRES, ...args]]
-      : [POSTGRES, args];
+      ? [setpriv, ["--pdeathsig", "SIGINT", "--", bin.postgres, ...args]]
+      : [bin.postgres, args];
     child = new Deno.Command(cmd, {
       args: argv,
       stdin: "null",
@@ -151,7 +161,7 @@ export async function createEmbeddedPostgres(
     async start() {
       if (!await exists(join(pgdata, "PG_VERSION"))) {
         log.info("initialising PostgreSQL cluster", { pgdata });
-        await initCluster(pgdata, root, owner);
+        await initCluster(bin.initdb, pgdata, root, owner);
       }
       await clearStalePostmaster(pgdata, log);
       await spawn();
@@ -205,6 +215,43 @@ async function hydrateLibrarySymlinks(): Promise<void> {
       }
     }
   }
+}
+
+/** Returns the first folder on `path`'s way up that `owner` cannot enter, if any. */
+async function firstBlockedAncestor(path: string, owner: Owner): Promise<string | undefined> {
+  for (let dir = path;; dir = dirname(dir)) {
+    const st = await Deno.stat(dir).catch(() => undefined);
+    if (st) {
+      const mode = st.mode ?? 0;
+      const bit = st.uid === owner.uid ? 0o100 : st.gid === owner.gid ? 0o010 : 0o001;
+      if ((mode & bit) === 0) return dir;
+    }
+    if (dir === dirname(dir)) return undefined;
+  }
+}
+
+/**
+ * The server binaries, where the PostgreSQL user can execute them. When the
+ * checkout lives somewhere that user cannot enter (a root user's home), the
+ * package's `native/` folder is copied once into the data dir.
+ */
+async function binaries(root: string, owner: Owner | undefined) {
+  const native = resolve(dirname(POSTGRES), "..");
+  if (!owner || !await firstBlockedAncestor(native, owner)) {
+    return { postgres: POSTGRES, initdb: INITDB };
+  }
+  const copy = join(root, "native");
+  const marker = join(copy, ".complete");
+  if (await Deno.readTextFile(marker).catch(() => "") !== native) {
+    await Deno.remove(copy, { recursive: true }).catch(() => {});
+    const out = await new Deno.Command("cp", { args: ["-a", native, copy], stderr: "piped" })
+      .output();
+    if (!out.success) {
+      throw new EmbeddedPostgresError(`cannot copy PostgreSQL binaries to ${copy}`);
+    }
+    await Deno.writeTextFile(marker, native);
+  }
+  return { postgres: join(copy, "bin", "postgres"), initdb: join(copy, "bin", "initdb") };
 }
 
 interface Owner {
@@ -262,12 +309,13 @@ async function chownTree(root: string, owner: Owner, dataDir: string): Promise<v
 }
 
 async function initCluster(
+  initdb: string,
   pgdata: string,
   root: string,
   owner: Owner | undefined,
 ): Promise<void> {
   const pwfile = join(root, "password");
-  const out = await new Deno.Command(INITDB, {
+  const out = await new Deno.Command(initdb, {
     args: [
       "-D",
       pgdata,
