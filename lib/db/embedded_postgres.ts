@@ -131,6 +131,8 @@ export async function createEmbeddedPostgres(
       stderr: "piped",
       uid: owner?.uid,
       gid: owner?.gid,
+      // Deno changes into the working dir after dropping privileges: use one the user can enter.
+      cwd: root,
       env: { LC_ALL: "C" },
     }).spawn();
     const proc = child;
@@ -332,6 +334,7 @@ async function initCluster(
     stderr: "piped",
     uid: owner?.uid,
     gid: owner?.gid,
+    cwd: root,
     env: { LC_ALL: "C" },
   }).output().catch((e) => {
     throw new EmbeddedPostgresError(`cannot run initdb: ${e.message}`, { cause: e });
