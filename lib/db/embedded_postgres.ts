@@ -117,6 +117,22 @@ export async function createEmbeddedPostgres(
   let stopping = false;
   let restartDelay = 1000;
 
+  // A restart whose process exits again is caught by that process's own
+  // status handler; one that cannot even spawn is retried from here.
+  function scheduleRestart(): void {
+    setTimeout(() => {
+      if (stopping) return;
+      clearStalePostmaster(pgdata, log)
+        .then(() => spawn())
+        .then(() => (restartDelay = 1000))
+        .catch((e) => {
+          log.error("PostgreSQL restart failed", { error: e.message });
+          if (!child) scheduleRestart();
+        });
+      restartDelay = Math.min(restartDelay * 2, 30_000);
+    }, restartDelay);
+  }
+
   function spawn(): Promise<void> {
     const setpriv = findSetpriv();
     // The parent-death signal makes the kernel stop PostgreSQL (fast shutdown)
@@ -146,14 +162,7 @@ export async function createEmbeddedPostgres(
         signal: status.signal,
         retryInMs: restartDelay,
       });
-      setTimeout(() => {
-        if (stopping) return;
-        clearStalePostmaster(pgdata, log)
-          .then(() => spawn())
-          .then(() => (restartDelay = 1000))
-          .catch((e) => log.error("PostgreSQL restart failed", { error: e.message }));
-        restartDelay = Math.min(restartDelay * 2, 30_000);
-      }, restartDelay);
+      scheduleRestart();
     });
     return waitReady(pgdata, proc);
   }
