@@ -12,6 +12,7 @@
  */
 import { createEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded_postgres.ts";
 import { createLogger } from "../lib/observability/logger.ts";
+import { existsSync } from "node:fs";
 import { dropTestDatabases, prepareTemplate, TEST_DB_PREFIX } from "./db.ts";
 
 let url = Deno.env.get("TEST_DATABASE_URL");
@@ -44,7 +45,10 @@ if (!url) {
 let code = 1;
 try {
   await prepareTemplate(url);
-  const args = Deno.args.length ? Deno.args : ["lib/", "tests/", "routes/", "workers/"];
+  // Folders that do not exist yet (workers/ before the first worker) would fail `deno test`.
+  const args = Deno.args.length
+    ? Deno.args
+    : ["lib/", "tests/", "routes/", "workers/"].filter((d) => existsSync(d));
   const child = new Deno.Command(Deno.execPath(), {
     args: ["test", "--allow-all", ...args],
     env: { TEST_DATABASE_URL: url, TEST_DB_PREFIX },
