@@ -29,8 +29,19 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     h.set("x-content-type-options", "nosniff");
     h.set("referrer-policy", "strict-origin-when-cross-origin");
     h.set("x-frame-options", "DENY");
-    h.set("cross-origin-opener-policy", "same-origin");
+    // Browsers ignore COOP on plain-HTTP origins other than loopback and log
+    // a console error on every page load (a LAN install on http://192.168…):
+    // send it only where it takes effect.
+    if (c.get("secure") || isLoopback(new URL(c.req.url).hostname)) {
+      h.set("cross-origin-opener-policy", "same-origin");
+    }
     h.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
     if (c.get("secure")) h.set("strict-transport-security", "max-age=31536000");
   };
+}
+
+/** True for host names browsers treat as potentially trustworthy over HTTP. */
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname.endsWith(".localhost") ||
+    hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
