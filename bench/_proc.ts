@@ -8,6 +8,8 @@
 export interface ProcInfo {
   pid: number;
   ppid: number;
+  /** One letter: R running, S sleeping, Z zombie (exited, not yet reaped), ... */
+  state: string;
   comm: string;
   cmdline: string;
 }
@@ -33,6 +35,7 @@ export function listProcesses(): ProcInfo[] {
     out.push({
       pid: Number(e.name),
       ppid: Number(fields[1]),
+      state: fields[0],
       comm: stat.slice(stat.indexOf("(") + 1, close),
       cmdline: readOrEmpty(`/proc/${e.name}/cmdline`).replaceAll("\0", " ").trim(),
     });

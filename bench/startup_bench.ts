@@ -91,7 +91,7 @@ async function stop(run: Run, dataDir: string) {
   const status = await run.child.status;
   const exitMs = performance.now() - t0;
   const leftover = listProcesses().filter((p) =>
-    p.comm === "postgres" && (known.has(p.pid) || p.cmdline.includes(dataDir))
+    p.comm === "postgres" && p.state !== "Z" && (known.has(p.pid) || p.cmdline.includes(dataDir))
   );
   return { exitMs, code: status.code, leftover: leftover.length };
 }
