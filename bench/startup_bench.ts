@@ -26,7 +26,7 @@ function freePort(): number {
 }
 
 /** Keeps the last few KiB of a stream so a failure can show why. */
-function drain(stream: ReadableStream<Uint8Array>, into: { text: string }): void {
+function drain(stream: ReadableStream<Uint8Array<ArrayBuffer>>, into: { text: string }): void {
   stream.pipeThrough(new TextDecoderStream()).pipeTo(
     new WritableStream({ write: (s) => void (into.text = (into.text + s).slice(-4096)) }),
   ).catch(() => {});
