@@ -337,6 +337,8 @@ async function initCluster(
       "--encoding=UTF8",
       "--locale=C",
       "--no-instructions",
+      // One syncfs() instead of an fsync per file: same durability, several times faster.
+      "--sync-method=syncfs",
     ],
     stdin: "null",
     stdout: "piped",
