@@ -16,16 +16,6 @@ const islands = [...Deno.readDirSync(new URL("islands/", root))]
 
 for (const old of Deno.readDirSync(out)) await Deno.remove(new URL(old.name, out));
 
-// The server compiles JSX with "precompile", which turns static markup into
-// string templates that only preact-render-to-string understands: Preact in
-// the browser cannot diff them, so a hydrated island would never update.
-// Browser bundles therefore use a copy of deno.json with the automatic runtime.
-const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
-config.compilerOptions = { ...config.compilerOptions, jsx: "react-jsx" };
-delete config.tasks;
-const bundleConfig = new URL(".cache/bundle.deno.json", root);
-await Deno.writeTextFile(bundleConfig, JSON.stringify(config, null, 2));
-
 for (const name of islands) {
   // Each island gets a tiny boot module: find its placeholders, hydrate them.
   const entry = new URL(`${name}.tsx`, entries);
@@ -47,11 +37,6 @@ for (const el of document.querySelectorAll<HTMLElement>('[data-island="${name}"]
       "--platform",
       "browser",
       "--minify",
-      "--config",
-      bundleConfig.pathname,
-      // The project's node_modules and lock file, not ones beside the copy.
-      "--node-modules-dir=manual",
-      "--lock=deno.lock",
       "--frozen-lockfile",
       "-o",
       tmp.pathname,
