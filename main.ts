@@ -21,6 +21,8 @@ import {
 import { migrate, MigrationError, migrationStatus } from "./lib/db/migrate.ts";
 import { createApp } from "./lib/http/app.tsx";
 import { createSystemService } from "./lib/system/system_service.ts";
+import { createAuthServices } from "./lib/auth/mod.ts";
+import { type Clock, systemClock } from "./lib/model/clock.ts";
 import { mountRoutes } from "./routes/mod.ts";
 
 /** A running Revenge. */
@@ -41,6 +43,8 @@ const FRIENDLY = [ConfigError, DataDirError, EmbeddedPostgresError, MigrationErr
 /** Options for {@linkcode startRevenge}. */
 export interface StartOptions {
   logger?: Logger;
+  /** Time for sessions, expiries and retention; tests move it forward. */
+  clock?: Clock;
 }
 
 function loggerFor(config: Config): Logger {
@@ -71,16 +75,29 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
   await ensureDataDir(config.dataDir);
   const { embedded, sql } = await openDatabase(config, logger);
   const readiness = createReadiness(sql);
+  const auth = createAuthServices({
+    sql,
+    clock: options.clock ?? systemClock,
+    logger,
+    settings: {
+      argon2: { memoryKiB: config.argon2MemoryKib, timeCost: config.argon2TimeCost },
+      sessionIdleSec: config.sessionIdleSec,
+      sessionMaxSec: config.sessionMaxSec,
+      openRegistration: config.openRegistration,
+      auditKeepDays: config.auditKeepDays,
+    },
+  });
   const services = {
     readiness,
-    // TODO(#3): answer from the users table once accounts exist.
-    system: createSystemService({ setupRequired: () => Promise.resolve(true) }),
+    system: createSystemService({ setupRequired: () => auth.setup.isRequired() }),
+    auth,
   };
   const app = mountRoutes(createApp({
     logger,
     services,
     trustedProxies: config.trustedProxies,
     bodyLimitBytes: config.bodyLimitBytes,
+    publicUrl: config.publicUrl,
     peer: (c) => (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr?.hostname,
   }));
 
@@ -117,6 +134,7 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
     const applied = await migrate(sql);
     if (applied.length) logger.info("migrations applied", { versions: applied });
     readiness.migrated = true;
+    await auth.start();
     readiness.started = true;
     logger.info("ready", { url });
   })();
@@ -130,6 +148,7 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
       await ready.catch(() => {});
       const deadline = new Promise((r) => setTimeout(r, config.shutdownTimeoutMs));
       await Promise.race([server.shutdown(), deadline]);
+      await auth.stop();
       await sql.end({ timeout: 5 });
       await embedded?.stop();
       logger.info("stopped");

@@ -6,6 +6,7 @@
  */
 import { loadConfig } from "../lib/config/config.ts";
 import { createLogger, type Logger } from "../lib/observability/logger.ts";
+import type { Clock } from "../lib/model/clock.ts";
 import { type Revenge, startRevenge } from "../main.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 
@@ -32,6 +33,8 @@ export interface TestAppOptions {
   /** Reuse a database instead of creating one. */
   db?: TestDatabase;
   logger?: Logger;
+  /** Injectable clock (session timeouts, expiries, retention). */
+  clock?: Clock;
 }
 
 /** Starts Revenge on 127.0.0.1 with a free port and waits until it is ready. */
@@ -50,6 +53,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const revenge = await startRevenge(config, {
     logger: options.logger ?? createLogger({ level: "error", format: "pretty" }),
+    clock: options.clock,
   });
   await revenge.ready;
   return {

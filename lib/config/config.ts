@@ -42,6 +42,10 @@ const url = (protocols: string[]) =>
     }
   }, `must be a URL starting with ${protocols.map((p) => p + "//").join(" or ")}`);
 
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"], {
+  message: "must be true or false",
+}).transform((v) => v === "true" || v === "1" || v === "yes");
+
 const list = (item: z.ZodType<string, string>) =>
   z.string().transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean)).pipe(
     z.array(item),
@@ -124,6 +128,42 @@ export const CONFIG_KEYS = {
     schema: url(["redis:", "rediss:"]).optional(),
     default: undefined,
     doc: "Redis for shared rate limits across instances. Unset: limits are kept in memory.",
+  },
+  sessionIdleSec: {
+    env: "REVENGE_SESSION_IDLE_SEC",
+    schema: duration(60),
+    default: "604800",
+    doc: "Idle timeout: a session unused for this many seconds ends (default 7 days).",
+  },
+  sessionMaxSec: {
+    env: "REVENGE_SESSION_MAX_SEC",
+    schema: duration(300),
+    default: "2592000",
+    doc: "Absolute timeout: a session ends this many seconds after login (default 30 days).",
+  },
+  openRegistration: {
+    env: "REVENGE_OPEN_REGISTRATION",
+    schema: bool,
+    default: "false",
+    doc: "`true`: anyone may create an account (role `user`) at `POST /api/v1/auth/register`.",
+  },
+  auditKeepDays: {
+    env: "REVENGE_AUDIT_KEEP_DAYS",
+    schema: duration(0),
+    default: "365",
+    doc: "Audit entries older than this many days are pruned (hourly); `0` keeps them forever.",
+  },
+  argon2MemoryKib: {
+    env: "REVENGE_ARGON2_MEMORY_KIB",
+    schema: duration(19456),
+    default: "19456",
+    doc: "argon2id memory in KiB (min. 19456); raising it re-hashes each password at next login.",
+  },
+  argon2TimeCost: {
+    env: "REVENGE_ARGON2_TIME_COST",
+    schema: duration(2),
+    default: "2",
+    doc: "argon2id passes (min. 2); raising it re-hashes each password at its next login.",
   },
 } as const;
 

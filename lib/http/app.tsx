@@ -11,6 +11,12 @@ import { accessLog } from "./middleware/access_log.ts";
 import { clientAddress, type PeerAddress } from "./middleware/client_address.ts";
 import { requestId } from "./middleware/request_id.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
+import { setupGate } from "./middleware/setup_gate.ts";
+import { authenticate } from "./middleware/authenticate.ts";
+import { csrf } from "./middleware/csrf.ts";
+import { origin } from "./middleware/origin.ts";
+import { jsonOnly } from "./middleware/json_only.ts";
+import { SESSION_COOKIE } from "./session_cookie.ts";
 import { createRouter } from "./router.ts";
 import { renderPage } from "./render.tsx";
 import { ErrorPage } from "../ui/ErrorPage.tsx";
@@ -25,6 +31,8 @@ export interface AppDeps {
   bodyLimitBytes: number;
   /** The connection's peer address; absent in `app.request()` tests. */
   peer?: PeerAddress;
+  /** `REVENGE_PUBLIC_URL`: our origin for CSRF checks (else taken from each request). */
+  publicUrl?: string;
 }
 
 /** True for requests that should get problem+json rather than an HTML page. */
@@ -49,6 +57,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.use(requestId(deps.logger));
   app.use(clientAddress(deps.trustedProxies, deps.peer ?? (() => undefined)));
+  app.use(origin(deps.publicUrl));
   app.use(accessLog());
   app.use(securityHeaders());
   app.use(async function servicesMiddleware(c, next) {
@@ -72,6 +81,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }
     await next();
   });
+  app.use(setupGate());
+  app.use(authenticate());
+  app.use(csrf());
+  app.use("/api/*", jsonOnly());
 
   app.onError((err, c) => {
     const res = errorToResponse(err, c);
@@ -91,7 +104,19 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",
-    description: "Session access token or API key",
+    description: "Session access token (`rvs_…`) or API key (`rvk_…`)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "apiKey",
+    in: "header",
+    name: "X-Api-Key",
+    description: "API key (`rvk_…`)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "cookie", {
+    type: "apiKey",
+    in: "cookie",
+    name: SESSION_COOKIE,
+    description: "Session cookie set by login (`__Host-` prefixed over HTTPS); CSRF rules apply",
   });
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
@@ -100,7 +125,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       version: VERSION,
       description: "Self-hosted movie server. Errors are application/problem+json (RFC 9457).",
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { apiKey: [] }, { cookie: [] }],
   });
   return app;
 }

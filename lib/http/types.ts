@@ -6,11 +6,13 @@ import type { Logger } from "../observability/logger.ts";
 import type { Readiness } from "../observability/readiness.ts";
 import type { SystemService } from "../system/system_service.ts";
 import type { Principal } from "../model/permissions.ts";
+import type { AuthServices } from "../auth/mod.ts";
 
 /** Everything a route handler may call. Each later issue adds its service here. */
 export interface Services {
   readiness: Readiness;
   system: SystemService;
+  auth: AuthServices;
 }
 
 /** Hono environment of the app: `c.var.*`. */
@@ -22,8 +24,12 @@ export interface AppEnv {
     clientIp: string;
     /** True when the request reached us over HTTPS (directly or via a trusted proxy). */
     secure: boolean;
+    /** This server's origin as users reach it (`REVENGE_PUBLIC_URL`, else from the request). */
+    origin: string;
     services: Services;
     /** The authenticated caller; unset on allowlisted public routes. */
     principal?: Principal;
+    /** How the principal authenticated; cookie-authenticated requests get CSRF checks. */
+    authVia?: "cookie" | "bearer" | "apiKey";
   };
 }

@@ -1,0 +1,76 @@
+/**
+ * The audit log of security events: recorded in the same transaction as the
+ * change they describe (so neither exists without the other), also written
+ * to the log, listed for administrators, and pruned after the retention
+ * period.
+ */
+import type { Queryable, Sql } from "../db/client.ts";
+import { type AuditFilter, createAuditRepo } from "../db/audit_repo.ts";
+import type { AuditContext, AuditEntry, AuditEvent, Page, PageQuery } from "../model/account.ts";
+import type { Clock } from "../model/clock.ts";
+import type { Logger } from "../observability/logger.ts";
+
+/** Dependencies of {@linkcode createAuditService}. */
+export interface AuditServiceDeps {
+  sql: Sql;
+  clock: Clock;
+  logger: Logger;
+  /** Entries older than this many days are pruned; 0 keeps them forever. */
+  retentionDays: number;
+  /** How often the prune runs. */
+  pruneIntervalMs?: number;
+}
+
+/** The audit service. */
+export interface AuditService {
+  /** Records an event; pass the transaction of the change it describes. */
+  record(q: Queryable, ctx: AuditContext, event: AuditEvent): Promise<void>;
+  list(filter: AuditFilter, page: PageQuery): Promise<Page<AuditEntry>>;
+  /** Deletes entries past the retention period; returns how many. */
+  prune(): Promise<number>;
+  /** Starts the periodic prune. */
+  start(): void;
+  stop(): void;
+}
+
+/** Creates the audit service. */
+export function createAuditService(deps: AuditServiceDeps): AuditService {
+  const { sql, clock, logger } = deps;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const service: AuditService = {
+    async record(q, ctx, event) {
+      await createAuditRepo(q).insert(ctx, event, clock.now());
+      logger.info("audit", {
+        action: event.action,
+        actorId: ctx.actorId,
+        targetType: event.targetType,
+        targetId: event.targetId,
+        client: ctx.clientIp,
+      });
+    },
+    async list(filter, page) {
+      const [items, total] = await createAuditRepo(sql).list(filter, page.limit, page.offset);
+      return { items, total, ...page };
+    },
+    async prune() {
+      if (deps.retentionDays <= 0) return 0;
+      const before = new Date(clock.now().getTime() - deps.retentionDays * 86_400_000);
+      const n = await createAuditRepo(sql).prune(before);
+      if (n) logger.info("audit entries pruned", { count: n, before: before.toISOString() });
+      return n;
+    },
+    start() {
+      // TODO(#4): run the prune as a periodic job of the queue instead of a
+      // timer in every instance (harmless meanwhile: the delete is idempotent).
+      const run = () =>
+        service.prune().catch((e) => logger.warn("audit prune failed", { error: e as Error }));
+      timer = setInterval(run, deps.pruneIntervalMs ?? 3_600_000);
+      run();
+    },
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
+  return service;
+}

@@ -1,0 +1,58 @@
+/** SQL of the `api_keys` table. */
+import type { Queryable } from "./client.ts";
+import type { ApiKeyInfo } from "../model/account.ts";
+
+/** The API key repository. */
+export interface ApiKeyRepo {
+  insert(k: {
+    userId: string;
+    name: string;
+    keyHash: Uint8Array;
+    prefix: string;
+    permissions: string[];
+    now: Date;
+    expiresAt: Date | null;
+  }): Promise<ApiKeyInfo>;
+  byHash(hash: Uint8Array): Promise<ApiKeyInfo | undefined>;
+  listForUser(userId: string): Promise<ApiKeyInfo[]>;
+  touch(id: string, now: Date, clientIp: string | null): Promise<void>;
+  /** Deletes one key of `userId`; false when it is not theirs or gone. */
+  delete(id: string, userId: string): Promise<boolean>;
+}
+
+const COLUMNS = (q: Queryable) =>
+  q`id, user_id as "userId", name, key_prefix as prefix, permissions, created_at as "createdAt",
+    expires_at as "expiresAt", last_used_at as "lastUsedAt", last_used_ip as "lastUsedIp"`;
+
+/** Creates the API key repository on a pool or transaction. */
+export function createApiKeyRepo(q: Queryable): ApiKeyRepo {
+  return {
+    async insert(k) {
+      const [r] = await q<ApiKeyInfo[]>`
+        insert into api_keys (user_id, name, key_hash, key_prefix, permissions, created_at,
+                              expires_at)
+        values (${k.userId}, ${k.name}, ${k.keyHash}, ${k.prefix}, ${k.permissions}, ${k.now},
+                ${k.expiresAt})
+        returning ${COLUMNS(q)}`;
+      return r;
+    },
+    async byHash(hash) {
+      const [r] = await q<ApiKeyInfo[]>`select ${
+        COLUMNS(q)
+      } from api_keys where key_hash = ${hash}`;
+      return r;
+    },
+    listForUser(userId) {
+      return q<ApiKeyInfo[]>`
+        select ${COLUMNS(q)} from api_keys where user_id = ${userId} order by created_at desc, id`;
+    },
+    async touch(id, now, clientIp) {
+      await q`update api_keys set last_used_at = ${now}, last_used_ip = ${clientIp} where id = ${id}`;
+    },
+    async delete(id, userId) {
+      const rows =
+        await q`delete from api_keys where id = ${id} and user_id = ${userId} returning id`;
+      return rows.length === 1;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/** SQL of the `sessions` table. */
+import type { Queryable } from "./client.ts";
+
+/** A stored session (without its token hash). */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  clientIp: string | null;
+  userAgent: string | null;
+}
+
+/** The session repository. */
+export interface SessionRepo {
+  insert(s: {
+    userId: string;
+    tokenHash: Uint8Array;
+    now: Date;
+    expiresAt: Date;
+    clientIp: string | null;
+    userAgent: string | null;
+  }): Promise<SessionRecord>;
+  byTokenHash(hash: Uint8Array): Promise<SessionRecord | undefined>;
+  listForUser(userId: string): Promise<SessionRecord[]>;
+  touch(id: string, now: Date, clientIp: string | null): Promise<void>;
+  /** Deletes one session of `userId`; false when it is not theirs or gone. */
+  delete(id: string, userId: string): Promise<boolean>;
+  /** Deletes the user's sessions except `keepId`; returns the deleted ids. */
+  deleteForUser(userId: string, keepId?: string): Promise<string[]>;
+  /** Deletes sessions past their absolute or idle end; returns the deleted ids. */
+  deleteExpired(now: Date, idleSince: Date): Promise<string[]>;
+}
+
+const COLUMNS = (q: Queryable) =>
+  q`id, user_id as "userId", created_at as "createdAt", last_seen_at as "lastSeenAt",
+    expires_at as "expiresAt", client_ip as "clientIp", user_agent as "userAgent"`;
+
+/** Creates the session repository on a pool or transaction. */
+export function createSessionRepo(q: Queryable): SessionRepo {
+  return {
+    async insert(s) {
+      const [r] = await q<SessionRecord[]>`
+        insert into sessions (user_id, token_hash, created_at, last_seen_at, expires_at,
+                              client_ip, user_agent)
+        values (${s.userId}, ${s.tokenHash}, ${s.now}, ${s.now}, ${s.expiresAt},
+                ${s.clientIp}, ${s.userAgent})
+        returning ${COLUMNS(q)}`;
+      return r;
+    },
+    async byTokenHash(hash) {
+      const [r] = await q<SessionRecord[]>`
+        select ${COLUMNS(q)} from sessions where token_hash = ${hash}`;
+      return r;
+    },
+    listForUser(userId) {
+      return q<SessionRecord[]>`
+        select ${COLUMNS(q)} from sessions where user_id = ${userId}
+        order by last_seen_at desc, id`;
+    },
+    async touch(id, now, clientIp) {
+      await q`update sessions set last_seen_at = ${now}, client_ip = ${clientIp} where id = ${id}`;
+    },
+    async delete(id, userId) {
+      const rows =
+        await q`delete from sessions where id = ${id} and user_id = ${userId} returning id`;
+      return rows.length === 1;
+    },
+    async deleteForUser(userId, keepId) {
+      const rows = keepId
+        ? await q<{ id: string }[]>`
+            delete from sessions where user_id = ${userId} and id <> ${keepId} returning id`
+        : await q<{ id: string }[]>`delete from sessions where user_id = ${userId} returning id`;
+      return rows.map((r) => r.id);
+    },
+    async deleteExpired(now, idleSince) {
+      const rows = await q<{ id: string }[]>`
+        delete from sessions where expires_at <= ${now} or last_seen_at < ${idleSince}
+        returning id`;
+      return rows.map((r) => r.id);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The one authentication middleware. It reads credentials from, in order,
+ * `X-Api-Key`, `Authorization: Bearer` and the session cookie, and sets
+ * `c.var.principal`. Routes on the allowlist (`public_routes.ts`) also answer
+ * without credentials; every other route gets 401 without valid ones. Who
+ * the caller is comes only from the credential, never from a parameter.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { UnauthorizedError } from "../../model/errors.ts";
+import type { CredentialSource } from "../../auth/authenticator.ts";
+import { isPublicRoute } from "../public_routes.ts";
+import { clearSessionCookie, readSessionCookie } from "../session_cookie.ts";
+import type { AppEnv } from "../types.ts";
+
+interface Credential {
+  token: string;
+  source: CredentialSource;
+}
+
+function credential(c: Context<AppEnv>): Credential | undefined {
+  const key = c.req.header("x-api-key");
+  if (key) return { token: key.trim(), source: "apiKeyHeader" };
+  const authz = c.req.header("authorization");
+  if (authz) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authz);
+    // A malformed Authorization header is a failed credential, not an absent one.
+    return { token: m?.[1] ?? "", source: "bearer" };
+  }
+  const cookie = readSessionCookie(c);
+  return cookie ? { token: cookie, source: "cookie" } : undefined;
+}
+
+const VIA = { cookie: "cookie", bearer: "bearer", apiKeyHeader: "apiKey" } as const;
+
+/** Authenticates every request; refuses non-public routes without a principal. */
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async function authenticateMiddleware(c, next) {
+    const isPublic = isPublicRoute(c.req.method, c.req.path);
+    const cred = credential(c);
+    if (cred) {
+      const principal = await c.get("services").auth.authenticator.authenticate(
+        cred.token,
+        cred.source,
+        { ip: c.get("clientIp") },
+      );
+      if (principal) {
+        c.set("principal", principal);
+        c.set("authVia", VIA[cred.source]);
+      } else if (!isPublic) {
+        if (cred.source === "cookie") clearSessionCookie(c);
+        throw new UnauthorizedError(
+          "The session or API key is invalid or has expired; log in again.",
+        );
+      } else if (cred.source === "cookie") {
+        clearSessionCookie(c);
+      }
+    }
+    if (!isPublic && !c.get("principal")) {
+      throw new UnauthorizedError(
+        "Authentication required: log in, or send a Bearer token or X-Api-Key.",
+      );
+    }
+    await next();
+  };
+}

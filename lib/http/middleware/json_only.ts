@@ -1,0 +1,28 @@
+/**
+ * The API takes JSON bodies only: an unsafe request with a body that is not
+ * `application/json` (or `+json`) gets 415 before any handler runs. This
+ * also means an HTML form or a `text/plain` "simple request" from another
+ * site can never reach an API handler.
+ */
+import type { MiddlewareHandler } from "hono";
+import { problem } from "../problem.ts";
+import type { AppEnv } from "../types.ts";
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+
+/** Refuses non-JSON request bodies. */
+export function jsonOnly(): MiddlewareHandler<AppEnv> {
+  return async function jsonOnlyMiddleware(c, next) {
+    if (!SAFE.has(c.req.method)) {
+      const type = c.req.header("content-type");
+      const length = c.req.header("content-length");
+      const hasBody = (length !== undefined && length !== "0") ||
+        c.req.header("transfer-encoding") !== undefined;
+      if ((type && !JSON_TYPE.test(type)) || (hasBody && !type)) {
+        return problem(c, 415, "Request bodies must be JSON (Content-Type: application/json).");
+      }
+    }
+    await next();
+  };
+}

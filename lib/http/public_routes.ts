@@ -1,0 +1,59 @@
+/**
+ * THE allowlist: the only routes that answer without authentication. Every
+ * other route, present or future, requires a session or an API key; the
+ * authentication middleware consults nothing else. Keep it short, and give
+ * each entry's operation `security: []` in its OpenAPI definition (a test
+ * checks the two agree).
+ */
+
+/** One public route: an exact path, or every path under a prefix. */
+export interface PublicRoute {
+  /** GET also covers HEAD. */
+  method: "GET" | "POST";
+  path: string;
+  /** When true, `path` and everything below `path + "/"`. */
+  prefix?: boolean;
+  /** Also answers while first-run setup is pending. */
+  beforeSetup?: boolean;
+}
+
+/** The allowlist. */
+export const PUBLIC_ROUTES: readonly PublicRoute[] = [
+  // Probes: load balancers and orchestrators have no credentials.
+  { method: "GET", path: "/healthz", beforeSetup: true },
+  { method: "GET", path: "/readyz", beforeSetup: true },
+  { method: "GET", path: "/startupz", beforeSetup: true },
+  // Name, version and whether setup is pending: what a client needs before logging in.
+  { method: "GET", path: "/api/v1/system/info", beforeSetup: true },
+  // First-run setup (refused once any user exists).
+  { method: "GET", path: "/api/v1/setup", beforeSetup: true },
+  { method: "POST", path: "/api/v1/setup", beforeSetup: true },
+  // Getting credentials.
+  { method: "POST", path: "/api/v1/auth/login" },
+  { method: "POST", path: "/api/v1/auth/register" },
+  { method: "POST", path: "/api/v1/auth/password-reset" },
+  { method: "GET", path: "/reset-password" },
+  { method: "POST", path: "/reset-password" },
+  // The API description and its viewer.
+  { method: "GET", path: "/api/openapi.json", beforeSetup: true },
+  { method: "GET", path: "/api/docs", prefix: true, beforeSetup: true },
+  // The web shell: assets and the home page (which shows login or setup).
+  { method: "GET", path: "/static", prefix: true, beforeSetup: true },
+  { method: "GET", path: "/", beforeSetup: true },
+];
+
+function matches(r: PublicRoute, method: string, path: string): boolean {
+  const m = method === "HEAD" ? "GET" : method;
+  if (r.method !== m) return false;
+  return r.prefix ? path === r.path || path.startsWith(r.path + "/") : path === r.path;
+}
+
+/** True when `method path` answers without authentication. */
+export function isPublicRoute(method: string, path: string): boolean {
+  return PUBLIC_ROUTES.some((r) => matches(r, method, path));
+}
+
+/** True when `method path` answers while first-run setup is pending. */
+export function isSetupPhaseRoute(method: string, path: string): boolean {
+  return PUBLIC_ROUTES.some((r) => r.beforeSetup && matches(r, method, path));
+}

@@ -1,0 +1,39 @@
+/**
+ * The session cookie: HttpOnly (scripts cannot read it), SameSite=Lax (not
+ * sent on cross-site subrequests or POSTs), Path=/. Over HTTPS, directly or
+ * through a trusted proxy that says so, it is also Secure and named with the
+ * `__Host-` prefix, which browsers only accept from a secure origin without a
+ * Domain attribute, so no sibling subdomain can plant or overwrite it. Each
+ * scheme reads only its own name.
+ */
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { AppEnv } from "./types.ts";
+
+/** Base name of the cookie. */
+export const SESSION_COOKIE = "revenge_session";
+
+function name(c: Context<AppEnv>): string {
+  return c.get("secure") ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
+
+/** The session token from the cookie, if any. */
+export function readSessionCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, name(c)) || undefined;
+}
+
+/** Sets the cookie to `token` until `expiresAt`. */
+export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
+  setCookie(c, name(c), token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: c.get("secure"),
+    path: "/",
+    expires: expiresAt,
+  });
+}
+
+/** Removes the cookie. */
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, name(c), { path: "/", secure: c.get("secure"), httpOnly: true, sameSite: "Lax" });
+}

@@ -1,0 +1,127 @@
+/**
+ * Domain types of accounts and access: users, roles, sessions, API keys and
+ * audit entries, as services hand them to routes. Secrets (password hashes,
+ * token hashes) never appear here.
+ */
+
+/** A user as shown to administrators and to the user themself. */
+export interface User {
+  id: string;
+  username: string;
+  displayName: string | null;
+  email: string | null;
+  roles: string[];
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  lastLoginAt: Date | null;
+}
+
+/** A role: a named set of permission patterns. */
+export interface Role {
+  name: string;
+  description: string;
+  permissions: string[];
+  /** Seeded by a migration; cannot be deleted (and `admin` cannot be changed). */
+  builtin: boolean;
+  /** How many users hold it. */
+  userCount: number;
+}
+
+/** A session as listed to its owner or an administrator. */
+export interface SessionInfo {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  clientIp: string | null;
+  userAgent: string | null;
+  /** Short description of the user agent ("Firefox on Linux"). */
+  device: string;
+}
+
+/** An API key as listed (the key itself is shown once, at creation). */
+export interface ApiKeyInfo {
+  id: string;
+  userId: string;
+  name: string;
+  /** The first characters of the key, to tell keys apart. */
+  prefix: string;
+  permissions: string[];
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+}
+
+/** A page of a list. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** Paging and search input of list calls. */
+export interface PageQuery {
+  limit: number;
+  offset: number;
+}
+
+/** Every audited action. */
+export const AUDIT_ACTIONS = [
+  "setup.completed",
+  "auth.login.succeeded",
+  "auth.login.failed",
+  "auth.logout",
+  "auth.registered",
+  "user.created",
+  "user.updated",
+  "user.disabled",
+  "user.enabled",
+  "user.deleted",
+  "user.roles.changed",
+  "user.libraries.changed",
+  "user.password.changed",
+  "user.password.reset",
+  "user.password_reset_link.created",
+  "session.revoked",
+  "role.created",
+  "role.permissions.changed",
+  "role.deleted",
+  "api_key.created",
+  "api_key.revoked",
+  "settings.changed",
+] as const;
+/** One of {@linkcode AUDIT_ACTIONS}. */
+export type AuditAction = typeof AUDIT_ACTIONS[number];
+
+/** Who did something, from where: taken from the request, never from its body. */
+export interface AuditContext {
+  actorId: string | null;
+  actorName: string | null;
+  clientIp: string | null;
+  userAgent: string | null;
+}
+
+/** What an audit entry is about. */
+export interface AuditEvent {
+  action: AuditAction;
+  targetType?: "user" | "session" | "api_key" | "role" | "setting";
+  targetId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** A stored audit entry. */
+export interface AuditEntry extends AuditContext {
+  id: string;
+  at: Date;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Usernames: 2–64 of A–Z, a–z, 0–9, ".", "_", "-"; unique regardless of case. */
+export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{2,64}$/;

@@ -1,0 +1,175 @@
+/**
+ * Schemas and JSON views shared by the account routes (private to
+ * `routes/api/`). Views turn domain objects into the JSON the schemas
+ * describe: camelCase, ISO 8601 times.
+ */
+import { z } from "@hono/zod-openapi";
+import type { ApiKeyInfo, AuditEntry, SessionInfo, User } from "../../lib/model/account.ts";
+
+/** RFC 9457 problem body. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  requestId: z.string().optional(),
+}).openapi("Problem");
+
+const ERROR_TEXT: Record<number, string> = {
+  400: "invalid input",
+  401: "not authenticated",
+  403: "missing permission, or not yours",
+  404: "not found",
+  409: "conflicts with the current state",
+  415: "body is not JSON",
+  429: "too many requests",
+};
+
+/** Problem responses for the given status codes, for `createRoute({responses})`. */
+export function errors(...codes: (keyof typeof ERROR_TEXT)[]) {
+  return Object.fromEntries(codes.map((code) => [code, {
+    description: ERROR_TEXT[code],
+    content: { "application/problem+json": { schema: Problem } },
+  }])) as Record<
+    number,
+    { description: string; content: { "application/problem+json": { schema: typeof Problem } } }
+  >;
+}
+
+/** A JSON request body (required: a missing or non-JSON body is refused). */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: { "application/json": { schema } } } as const;
+}
+
+/** A JSON response. */
+export function json<T extends z.ZodType>(description: string, schema: T) {
+  return { description, content: { "application/json": { schema } } } as const;
+}
+
+const time = z.string().describe("ISO 8601 date-time");
+
+/** A password as entered: any Unicode, checked by the password policy. */
+export const Password = z.string().min(1).max(4096).describe(
+  "8 to 1024 characters (Unicode code points, NFC), any composition",
+);
+
+/** A user name as entered. */
+export const Username = z.string().min(1).max(64).describe(
+  "2 to 64 of A-Z a-z 0-9 . _ -; unique regardless of case",
+);
+
+/** A user. */
+export const UserSchema = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  displayName: z.string().nullable(),
+  email: z.string().nullable(),
+  roles: z.array(z.string()),
+  disabled: z.boolean(),
+  createdAt: time,
+  updatedAt: time,
+  lastLoginAt: time.nullable(),
+}).openapi("User");
+
+/** A session. */
+export const SessionSchema = z.object({
+  id: z.uuid(),
+  current: z.boolean().describe("true for the session making this request"),
+  device: z.string(),
+  clientIp: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  createdAt: time,
+  lastSeenAt: time,
+  expiresAt: time,
+}).openapi("Session");
+
+/** An API key (without the key). */
+export const ApiKeySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string().describe("the key's first characters"),
+  permissions: z.array(z.string()),
+  createdAt: time,
+  expiresAt: time.nullable(),
+  lastUsedAt: time.nullable(),
+  lastUsedIp: z.string().nullable(),
+}).openapi("ApiKey");
+
+/** Answer of login and setup. */
+export const LoginResponse = z.object({
+  accessToken: z.string().describe("Session token; send as `Authorization: Bearer <token>`"),
+  expiresAt: time.describe("Absolute end of the session (it ends sooner when idle)"),
+  user: UserSchema,
+}).openapi("LoginResponse");
+
+/** A list page of `item`. */
+export function pageOf<T extends z.ZodType>(item: T, name: string) {
+  return z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  }).openapi(name);
+}
+
+/** `limit` and `offset` query parameters. */
+export const Paging = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/** Path parameter `id` (a user id). */
+export const UserIdParam = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
+});
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** JSON view of a user. */
+export function userView(u: User) {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    email: u.email,
+    roles: u.roles,
+    disabled: u.disabled,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+    lastLoginAt: iso(u.lastLoginAt),
+  };
+}
+
+/** JSON view of a session. */
+export function sessionView(s: SessionInfo & { current?: boolean }) {
+  return {
+    id: s.id,
+    current: s.current ?? false,
+    device: s.device,
+    clientIp: s.clientIp,
+    userAgent: s.userAgent,
+    createdAt: s.createdAt.toISOString(),
+    lastSeenAt: s.lastSeenAt.toISOString(),
+    expiresAt: s.expiresAt.toISOString(),
+  };
+}
+
+/** JSON view of an API key. */
+export function apiKeyView(k: ApiKeyInfo) {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    permissions: k.permissions,
+    createdAt: k.createdAt.toISOString(),
+    expiresAt: iso(k.expiresAt),
+    lastUsedAt: iso(k.lastUsedAt),
+    lastUsedIp: k.lastUsedIp,
+  };
+}
+
+/** JSON view of an audit entry. */
+export function auditView(e: AuditEntry) {
+  return { ...e, at: e.at.toISOString() };
+}

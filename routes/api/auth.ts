@@ -1,0 +1,129 @@
+/**
+ * Getting and ending credentials: `/api/v1/auth/login`, `logout`, `register`,
+ * `password-reset`. All but logout are on the public allowlist.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { createRouter } from "../../lib/http/router.ts";
+import { auditContext } from "../../lib/http/audit_context.ts";
+import {
+  clearSessionCookie,
+  readSessionCookie,
+  setSessionCookie,
+} from "../../lib/http/session_cookie.ts";
+import type { AppEnv } from "../../lib/http/types.ts";
+import {
+  errors,
+  json,
+  jsonBody,
+  LoginResponse,
+  Password,
+  Username,
+  UserSchema,
+  userView,
+} from "./_schemas.ts";
+
+/** The session token the client already holds, so login can end that session. */
+function presentedToken(c: Context<AppEnv>): string | undefined {
+  const m = /^Bearer\s+(\S+)/i.exec(c.req.header("authorization") ?? "");
+  return m?.[1] ?? readSessionCookie(c);
+}
+
+/** Auth routes, mounted at `/api/v1/auth`. */
+export const auth = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/login",
+      tags: ["auth"],
+      summary: "Log in with username and password",
+      description:
+        "Answers the session token (for `Authorization: Bearer`) and sets the session cookie. " +
+        "Any wrong username or password gets the same 401. Failures are rate-limited per account " +
+        "and per client address with growing delays (429 with Retry-After).",
+      security: [],
+      request: {
+        body: jsonBody(z.object({ username: z.string().min(1).max(256), password: Password })),
+      },
+      responses: {
+        200: json("logged in; session cookie set", LoginResponse),
+        ...errors(400, 401, 415, 429),
+      },
+    }),
+    async (c) => {
+      const r = await c.var.services.auth.sessions.login(
+        c.req.valid("json"),
+        auditContext(c),
+        presentedToken(c),
+      );
+      setSessionCookie(c, r.token, r.expiresAt);
+      return c.json({
+        accessToken: r.token,
+        expiresAt: r.expiresAt.toISOString(),
+        user: userView(r.user),
+      }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/logout",
+      tags: ["auth"],
+      summary: "End the current session",
+      responses: { 204: { description: "logged out; cookie cleared" }, ...errors(400, 401, 403) },
+    }),
+    async (c) => {
+      await c.var.services.auth.sessions.logout(c.var.principal!, auditContext(c));
+      clearSessionCookie(c);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/register",
+      tags: ["auth"],
+      summary: "Create an account (only when REVENGE_OPEN_REGISTRATION is true)",
+      security: [],
+      request: {
+        body: jsonBody(z.object({
+          username: Username,
+          password: Password,
+          displayName: z.string().max(128).nullish(),
+          email: z.email().max(254).nullish(),
+        })),
+      },
+      responses: {
+        201: json("account created; log in next", z.object({ user: UserSchema })),
+        ...errors(400, 403, 409, 415, 429),
+      },
+    }),
+    async (c) => {
+      const user = await c.var.services.auth.accounts.register(
+        c.req.valid("json"),
+        auditContext(c),
+      );
+      return c.json({ user: userView(user) }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/password-reset",
+      tags: ["auth"],
+      summary: "Set a new password with a one-time reset token from an administrator",
+      security: [],
+      request: {
+        body: jsonBody(z.object({ token: z.string().min(1).max(128), newPassword: Password })),
+      },
+      responses: {
+        204: { description: "password set; every session of the user ended" },
+        ...errors(400, 415, 429),
+      },
+    }),
+    async (c) => {
+      const { token, newPassword } = c.req.valid("json");
+      await c.var.services.auth.passwordResets.reset(token, newPassword, auditContext(c));
+      return c.body(null, 204);
+    },
+  );

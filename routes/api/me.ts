@@ -1,0 +1,226 @@
+/**
+ * Self-service under `/api/v1/users/me`: profile, password, sessions, API
+ * keys. The user is always the caller (from the session or key); ids in paths
+ * are looked up among the caller's own things only, so another user's id is
+ * simply not found.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter } from "../../lib/http/router.ts";
+import { auditContext } from "../../lib/http/audit_context.ts";
+import { requirePermission } from "../../lib/http/middleware/require_permission.ts";
+import {
+  ApiKeySchema,
+  apiKeyView,
+  errors,
+  json,
+  jsonBody,
+  pageOf,
+  Paging,
+  Password,
+  SessionSchema,
+  sessionView,
+  UserSchema,
+  userView,
+} from "./_schemas.ts";
+
+const Me = UserSchema.extend({
+  permissions: z.array(z.string()).describe("What this credential may do"),
+}).openapi("Me");
+const IdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
+const NewApiKey = z.object({
+  name: z.string().min(1).max(100),
+  expiresAt: z.iso.datetime({ offset: true }).nullish().describe(
+    "Omit for a key that never expires",
+  ),
+  permissions: z.array(z.string().max(64)).max(100).optional().describe(
+    "A subset of your permissions; default: all you hold now",
+  ),
+});
+const CreatedApiKey = ApiKeySchema.extend({
+  key: z.string().describe("The key itself: shown this once, store it now"),
+}).openapi("CreatedApiKey");
+
+/** Self-service routes, mounted at `/api/v1/users`. */
+export const me = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me",
+      tags: ["me"],
+      summary: "Who am I",
+      responses: { 200: json("the caller", Me), ...errors(401) },
+    }),
+    async (c) => {
+      const p = c.var.principal!;
+      const user = await c.var.services.auth.accounts.me(p);
+      return c.json({ ...userView(user), permissions: [...p.permissions].sort() }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/me",
+      tags: ["me"],
+      summary: "Change my display name or e-mail",
+      middleware: [requirePermission("self:update")] as const,
+      request: {
+        body: jsonBody(
+          z.object({
+            displayName: z.string().max(128).nullable().optional(),
+            email: z.email().max(254).nullable().optional(),
+          }).strict(),
+        ),
+      },
+      responses: { 200: json("changed", UserSchema), ...errors(400, 401, 403, 409, 415) },
+    }),
+    async (c) => {
+      const u = await c.var.services.auth.accounts.updateMe(
+        c.var.principal!,
+        c.req.valid("json"),
+        auditContext(c),
+      );
+      return c.json(userView(u), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/me/password",
+      tags: ["me"],
+      summary: "Change my password (ends my other sessions)",
+      middleware: [requirePermission("self:update")] as const,
+      request: {
+        body: jsonBody(z.object({ currentPassword: Password, newPassword: Password })),
+      },
+      responses: { 204: { description: "changed" }, ...errors(400, 401, 403, 415, 429) },
+    }),
+    async (c) => {
+      await c.var.services.auth.accounts.changePassword(
+        c.var.principal!,
+        c.req.valid("json"),
+        auditContext(c),
+      );
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me/sessions",
+      tags: ["me"],
+      summary: "My sessions",
+      middleware: [requirePermission("self:read")] as const,
+      request: { query: Paging },
+      responses: {
+        200: json("sessions, most recently used first", pageOf(SessionSchema, "SessionPage")),
+        ...errors(401, 403),
+      },
+    }),
+    async (c) => {
+      const { limit, offset } = c.req.valid("query");
+      const p = c.var.principal!;
+      const all = await c.var.services.auth.sessions.list(p, p.userId);
+      const items = all.slice(offset, offset + limit).map(sessionView);
+      return c.json({ items, total: all.length, limit, offset }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/me/sessions",
+      tags: ["me"],
+      summary: "End all my sessions except this one",
+      middleware: [requirePermission("self:update")] as const,
+      responses: {
+        200: json("how many ended", z.object({ revoked: z.number().int() })),
+        ...errors(401, 403),
+      },
+    }),
+    async (c) => {
+      const p = c.var.principal!;
+      const revoked = await c.var.services.auth.sessions.revokeAll(p, p.userId, auditContext(c));
+      return c.json({ revoked }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/me/sessions/{id}",
+      tags: ["me"],
+      summary: "End one of my sessions",
+      middleware: [requirePermission("self:update")] as const,
+      request: { params: IdParam },
+      responses: { 204: { description: "ended" }, ...errors(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const p = c.var.principal!;
+      await c.var.services.auth.sessions.revoke(
+        p,
+        p.userId,
+        c.req.valid("param").id,
+        auditContext(c),
+      );
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me/api-keys",
+      tags: ["me"],
+      summary: "My API keys",
+      middleware: [requirePermission("self:read")] as const,
+      responses: { 200: json("keys", pageOf(ApiKeySchema, "ApiKeyPage")), ...errors(401, 403) },
+    }),
+    async (c) => {
+      const p = c.var.principal!;
+      const keys = await c.var.services.auth.apiKeys.list(p, p.userId);
+      return c.json({
+        items: keys.map(apiKeyView),
+        total: keys.length,
+        limit: keys.length,
+        offset: 0,
+      }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/me/api-keys",
+      tags: ["me"],
+      summary: "Create an API key (the key is shown once)",
+      middleware: [requirePermission("self:update")] as const,
+      request: { body: jsonBody(NewApiKey) },
+      responses: { 201: json("created", CreatedApiKey), ...errors(400, 401, 403, 415) },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const k = await c.var.services.auth.apiKeys.create(c.var.principal!, {
+        name: body.name,
+        expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
+        permissions: body.permissions,
+      }, auditContext(c));
+      return c.json({ ...apiKeyView(k), key: k.key }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/me/api-keys/{id}",
+      tags: ["me"],
+      summary: "Revoke one of my API keys",
+      middleware: [requirePermission("self:update")] as const,
+      request: { params: IdParam },
+      responses: { 204: { description: "revoked" }, ...errors(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const p = c.var.principal!;
+      await c.var.services.auth.apiKeys.revoke(
+        p,
+        p.userId,
+        c.req.valid("param").id,
+        auditContext(c),
+      );
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,79 @@
+/**
+ * `/reset-password?token=…`: the page a password reset link opens. A plain
+ * form (no script needed) posts the token and the new password back here;
+ * the service checks the token, sets the password and ends every session.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../lib/http/types.ts";
+import { renderPage } from "../lib/http/render.tsx";
+import { auditContext } from "../lib/http/audit_context.ts";
+import { DomainError } from "../lib/model/errors.ts";
+
+/** Props of the page. */
+export interface ResetPasswordProps {
+  token: string;
+  error?: string;
+  done?: boolean;
+}
+
+/** The page. */
+export default function ResetPassword({ token, error, done }: ResetPasswordProps) {
+  if (done) {
+    return (
+      <section class="card">
+        <h1>Password set</h1>
+        <p>Your new password works now; every earlier session has ended.</p>
+        <p>
+          <a href="/">Go to Revenge</a>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section class="card">
+      <h1>Choose a new password</h1>
+      {error && <p role="alert">{error}</p>}
+      <form method="post" action="/reset-password">
+        <input type="hidden" name="token" value={token} />
+        <p>
+          <label>
+            New password (8 to 1024 characters)<br />
+            <input
+              type="password"
+              name="newPassword"
+              autocomplete="new-password"
+              minLength={8}
+              required
+            />
+          </label>
+        </p>
+        <p>
+          <button type="submit">Set password</button>
+        </p>
+      </form>
+    </section>
+  );
+}
+
+// The token sits in this page's URL. It does not leak: the page loads nothing
+// from elsewhere, the referrer policy sends only our origin cross-site, and the
+// access log never records query strings.
+function page(props: ResetPasswordProps, status = 200): Response {
+  return renderPage(<ResetPassword {...props} />, { title: "Reset password", status });
+}
+
+/** Page routes, mounted at `/reset-password`. */
+export const resetPassword = new Hono<AppEnv>()
+  .get("/", (c) => page({ token: c.req.query("token") ?? "" }))
+  .post("/", async (c) => {
+    const form = await c.req.parseBody();
+    const token = typeof form.token === "string" ? form.token : "";
+    const newPassword = typeof form.newPassword === "string" ? form.newPassword : "";
+    try {
+      await c.var.services.auth.passwordResets.reset(token, newPassword, auditContext(c));
+    } catch (e) {
+      if (e instanceof DomainError) return page({ token, error: e.message }, 400);
+      throw e;
+    }
+    return page({ token: "", done: true });
+  });
