@@ -22,6 +22,7 @@ import { migrate, MigrationError, migrationStatus } from "./lib/db/migrate.ts";
 import { createApp } from "./lib/http/app.tsx";
 import { createSystemService } from "./lib/system/system_service.ts";
 import { createAuthServices } from "./lib/auth/mod.ts";
+import { createRateLimitStore } from "./lib/auth/rate_limit.ts";
 import { type Clock, systemClock } from "./lib/model/clock.ts";
 import { mountRoutes } from "./routes/mod.ts";
 
@@ -75,10 +76,17 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
   await ensureDataDir(config.dataDir);
   const { embedded, sql } = await openDatabase(config, logger);
   const readiness = createReadiness(sql);
+  const clock = options.clock ?? systemClock;
+  const rateLimitStore = createRateLimitStore({
+    redisUrl: config.redisUrl,
+    now: () => clock.now().getTime(),
+    logger,
+  });
   const auth = createAuthServices({
     sql,
-    clock: options.clock ?? systemClock,
+    clock,
     logger,
+    rateLimitStore,
     settings: {
       argon2: { memoryKiB: config.argon2MemoryKib, timeCost: config.argon2TimeCost },
       sessionIdleSec: config.sessionIdleSec,
@@ -98,6 +106,7 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
     trustedProxies: config.trustedProxies,
     bodyLimitBytes: config.bodyLimitBytes,
     publicUrl: config.publicUrl,
+    apiRateLimit: { store: rateLimitStore, perMinute: config.apiRateLimit },
     peer: (c) => (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr?.hostname,
   }));
 
@@ -109,6 +118,7 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
       onListen: () => {},
     }, (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr }));
   } catch (e) {
+    await rateLimitStore.close();
     await sql.end({ timeout: 1 });
     if (e instanceof Deno.errors.AddrInUse) {
       throw new ConfigError(
@@ -149,6 +159,7 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
       const deadline = new Promise((r) => setTimeout(r, config.shutdownTimeoutMs));
       await Promise.race([server.shutdown(), deadline]);
       await auth.stop();
+      await rateLimitStore.close();
       await sql.end({ timeout: 5 });
       await embedded?.stop();
       logger.info("stopped");

@@ -7,9 +7,31 @@ import { ConflictError, NotFoundError, RateLimitedError } from "../lib/model/err
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { createTestDatabase } from "./db.ts";
 import { dbTest, startTestApp } from "./harness.ts";
+import { createAuthServices } from "../lib/auth/mod.ts";
+import { createMemoryRateLimitStore } from "../lib/auth/rate_limit_memory.ts";
+import { systemClock } from "../lib/model/clock.ts";
 
 const db = await createTestDatabase();
 const lines: string[] = [];
+const rateLimitStore = createMemoryRateLimitStore();
+const auth = createAuthServices({
+  sql: db.sql,
+  clock: systemClock,
+  logger: createLogger({ level: "silent" }),
+  rateLimitStore,
+  settings: {
+    argon2: { memoryKiB: 19456, timeCost: 2 },
+    sessionIdleSec: 3600,
+    sessionMaxSec: 86400,
+    openRegistration: false,
+    auditKeepDays: 0,
+  },
+});
+// The test routes below are not public: requests carry an administrator's token.
+const { token } = await auth.setup.complete(
+  { username: "admin", password: "correct horse battery staple" },
+  { actorId: null, actorName: null, clientIp: null, userAgent: null },
+);
 
 function makeApp(options: { started?: boolean; trustedProxies?: string[] } = {}) {
   const readiness = createReadiness(db.sql);
@@ -20,9 +42,11 @@ function makeApp(options: { started?: boolean; trustedProxies?: string[] } = {})
     services: {
       readiness,
       system: createSystemService({ setupRequired: () => Promise.resolve(false) }),
+      auth,
     },
     trustedProxies: options.trustedProxies ?? [],
     bodyLimitBytes: 2048,
+    apiRateLimit: { store: rateLimitStore, perMinute: 10_000 },
   });
   app.get("/api/v1/test/boom", () => {
     throw new Error("secret internal detail");
@@ -50,7 +74,13 @@ function makeApp(options: { started?: boolean; trustedProxies?: string[] } = {})
     }),
     (c) => c.json(c.req.valid("json"), 200),
   );
-  return app;
+  return {
+    request(path: string, init: RequestInit = {}) {
+      const headers = new Headers(init.headers);
+      headers.set("authorization", `Bearer ${token}`);
+      return app.request(path, { ...init, headers });
+    },
+  };
 }
 
 async function problemOf(res: Response) {

@@ -19,6 +19,7 @@ import {
 import type { Principal } from "../model/permissions.ts";
 import type { AccessCache } from "./access_cache.ts";
 import type { AuditService } from "./audit_service.ts";
+import type { LoginThrottle } from "./login_throttle.ts";
 import type { PasswordHasher } from "./password_hasher.ts";
 import { checkNewPassword, normalizePassword } from "./password_policy.ts";
 import { transact } from "./transact.ts";
@@ -31,6 +32,7 @@ export interface AccountServiceDeps {
   cache: AccessCache;
   hasher: PasswordHasher;
   audit: AuditService;
+  throttle: LoginThrottle;
   /** Open registration (`REVENGE_OPEN_REGISTRATION`). */
   registration: { enabled: boolean; roles: string[] };
 }
@@ -100,6 +102,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     async changePassword(principal, input, ctx) {
       const user = await createUserRepo(sql).byId(principal.userId);
       if (!user) throw new NotFoundError("No such user.");
+      // Guessing the current password with a stolen session is throttled like logins.
+      const attempt = await deps.throttle.begin(user.username, ctx.clientIp);
       if (!await hasher.verify(user.passwordHash, normalizePassword(input.currentPassword))) {
         await audit.record(sql, ctx, {
           action: "user.password.changed",
@@ -109,8 +113,9 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         });
         throw new UnauthorizedError("The current password is wrong.");
       }
+      await attempt.succeeded();
       checkNewPassword(input.newPassword, { username: user.username, field: "newPassword" });
-      if (input.newPassword === input.currentPassword) {
+      if (normalizePassword(input.newPassword) === normalizePassword(input.currentPassword)) {
         throw new ValidationError("The new password must differ from the current one.");
       }
       const hash = await hasher.hash(normalizePassword(input.newPassword));

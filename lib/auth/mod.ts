@@ -6,6 +6,8 @@ import type { Sql } from "../db/client.ts";
 import { createPasswordResetRepo } from "../db/password_reset_repo.ts";
 import type { Clock } from "../model/clock.ts";
 import type { Logger } from "../observability/logger.ts";
+import { createLoginThrottle } from "./login_throttle.ts";
+import type { RateLimitStore } from "./rate_limit.ts";
 import { createAccessCache } from "./access_cache.ts";
 import { type AccountService, createAccountService } from "./account_service.ts";
 import { type ApiKeyService, createApiKeyService } from "./api_key_service.ts";
@@ -33,6 +35,8 @@ export interface AuthDeps {
   clock: Clock;
   logger: Logger;
   settings: AuthSettings;
+  /** Where failed-login back-off is counted (memory or Redis). */
+  rateLimitStore: RateLimitStore;
 }
 
 /** Every auth service. */
@@ -67,7 +71,8 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
     retentionDays: settings.auditKeepDays,
   });
   const base = { sql, clock, cache, hasher, audit };
-  const sessions = createSessionService({ ...base, timeouts });
+  const throttle = createLoginThrottle(deps.rateLimitStore, logger);
+  const sessions = createSessionService({ ...base, timeouts, throttle });
   const authenticator = createAuthenticator({ sql, clock, cache, timeouts, logger });
   let housekeeping: ReturnType<typeof setInterval> | undefined;
 
@@ -87,6 +92,7 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
     sessions,
     accounts: createAccountService({
       ...base,
+      throttle,
       registration: { enabled: settings.openRegistration, roles: ["user"] },
     }),
     users: createUserService(base),

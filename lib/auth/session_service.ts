@@ -16,6 +16,7 @@ import { describeUserAgent } from "../model/user_agent.ts";
 import type { AccessCache } from "./access_cache.ts";
 import type { AuditService } from "./audit_service.ts";
 import type { SessionTimeouts } from "./authenticator.ts";
+import type { LoginThrottle } from "./login_throttle.ts";
 import type { PasswordHasher } from "./password_hasher.ts";
 import { normalizePassword, passwordLengthOk } from "./password_policy.ts";
 import { guardUserTarget } from "./target_guard.ts";
@@ -42,6 +43,7 @@ export interface SessionServiceDeps {
   hasher: PasswordHasher;
   audit: AuditService;
   timeouts: SessionTimeouts;
+  throttle: LoginThrottle;
 }
 
 /** The session service. */
@@ -72,7 +74,7 @@ const WRONG = "Wrong username or password.";
 
 /** Creates the session service. */
 export function createSessionService(deps: SessionServiceDeps): SessionService {
-  const { sql, clock, cache, hasher, audit, timeouts } = deps;
+  const { sql, clock, cache, hasher, audit, timeouts, throttle } = deps;
 
   async function open(q: Queryable, userId: string, ctx: AuditContext): Promise<OpenedSession> {
     const token = newToken("session");
@@ -106,6 +108,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
 
   return {
     async login(input, ctx, previousToken) {
+      const attempt = await throttle.begin(input.username, ctx.clientIp);
       const password = normalizePassword(input.password);
       const user = passwordLengthOk(password)
         ? await createUserRepo(sql).byUsername(input.username)
@@ -118,6 +121,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         return fail(ctx, input.username, user.id, "wrong password");
       }
       if (user.disabled) return fail(ctx, input.username, user.id, "account disabled");
+      await attempt.succeeded();
       const rehash = hasher.needsRehash(user.passwordHash) ? await hasher.hash(password) : null;
       const actor = { ...ctx, actorId: user.id, actorName: user.username };
       return await transact(sql, cache, async (tx, invalidate) => {

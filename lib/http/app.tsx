@@ -16,7 +16,9 @@ import { authenticate } from "./middleware/authenticate.ts";
 import { csrf } from "./middleware/csrf.ts";
 import { origin } from "./middleware/origin.ts";
 import { jsonOnly } from "./middleware/json_only.ts";
+import { rateLimit } from "./middleware/rate_limit.ts";
 import { SESSION_COOKIE } from "./session_cookie.ts";
+import type { RateLimitStore } from "../auth/rate_limit.ts";
 import { createRouter } from "./router.ts";
 import { renderPage } from "./render.tsx";
 import { ErrorPage } from "../ui/ErrorPage.tsx";
@@ -33,6 +35,8 @@ export interface AppDeps {
   peer?: PeerAddress;
   /** `REVENGE_PUBLIC_URL`: our origin for CSRF checks (else taken from each request). */
   publicUrl?: string;
+  /** The per-client budget on every API call. */
+  apiRateLimit: { store: RateLimitStore; perMinute: number };
 }
 
 /** True for requests that should get problem+json rather than an HTML page. */
@@ -81,6 +85,16 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }
     await next();
   });
+  // Before authentication, so floods of bad credentials spend the budget too.
+  app.use(
+    "/api/*",
+    rateLimit({
+      store: deps.apiRateLimit.store,
+      limit: deps.apiRateLimit.perMinute,
+      windowMs: 60_000,
+      name: "api",
+    }),
+  );
   app.use(setupGate());
   app.use(authenticate());
   app.use(csrf());

@@ -8,10 +8,33 @@ import { createMemoryRateLimitStore } from "../../auth/rate_limit_memory.ts";
 import { createRedisRateLimitStore } from "../../auth/rate_limit_redis.ts";
 import { createApp } from "../app.tsx";
 import { rateLimit } from "./rate_limit.ts";
+import { createSql } from "../../db/client.ts";
+import { createAuthServices } from "../../auth/mod.ts";
+import { systemClock } from "../../model/clock.ts";
 
 const PROXY = "10.0.0.1";
 
-/** The real app factory with the limiter in front of one API route. */
+/**
+ * Auth services for an app that serves only a public route: they are never
+ * reached (no credentials, no setup check), and their pool never connects.
+ */
+function idleAuth(store: RateLimitStore) {
+  return createAuthServices({
+    sql: createSql("postgres://nobody@127.0.0.1:9/unused"),
+    clock: systemClock,
+    logger: createLogger({ level: "silent" }),
+    rateLimitStore: store,
+    settings: {
+      argon2: { memoryKiB: 19456, timeCost: 2 },
+      sessionIdleSec: 3600,
+      sessionMaxSec: 86400,
+      openRegistration: false,
+      auditKeepDays: 0,
+    },
+  });
+}
+
+/** The real app factory, its API budget set to 2, in front of one public API route. */
 function appWith(store: RateLimitStore) {
   const readiness: Readiness = {
     started: true,
@@ -24,16 +47,17 @@ function appWith(store: RateLimitStore) {
     services: {
       readiness,
       system: createSystemService({ setupRequired: () => Promise.resolve(false) }),
+      auth: idleAuth(store),
     },
     trustedProxies: [PROXY],
     bodyLimitBytes: 1 << 20,
     peer: (c) => (c.env as { remoteAddr?: string } | undefined)?.remoteAddr,
+    apiRateLimit: { store, perMinute: 2 },
   });
-  app.use("/api/*", rateLimit({ store, limit: 2, windowMs: 60_000 }));
-  app.get("/api/v1/ping", (c) => c.json({ ok: true }));
+  app.get("/api/v1/system/info", (c) => c.json({ ok: true }));
   return {
     get: (peer: string, headers: Record<string, string> = {}) =>
-      app.request("/api/v1/ping", { headers }, { remoteAddr: peer }),
+      app.request("/api/v1/system/info", { headers }, { remoteAddr: peer }),
   };
 }
 
@@ -44,8 +68,8 @@ async function limiterBehaviour(t: Deno.TestContext, open: () => RateLimitStore)
       const app = appWith(store);
       const first = await app.get("203.0.113.7");
       assertEquals(first.status, 200);
-      assertEquals(first.headers.get("ratelimit-policy"), `"default";q=2;w=60`);
-      assertEquals(first.headers.get("ratelimit"), `"default";r=1;t=30`);
+      assertEquals(first.headers.get("ratelimit-policy"), `"api";q=2;w=60`);
+      assertEquals(first.headers.get("ratelimit"), `"api";r=1;t=30`);
       assertEquals(first.headers.get("x-ratelimit-limit"), "2");
       assertEquals(first.headers.get("x-ratelimit-remaining"), "1");
       assertEquals(first.headers.get("x-ratelimit-reset"), "30");
@@ -54,15 +78,15 @@ async function limiterBehaviour(t: Deno.TestContext, open: () => RateLimitStore)
       const limited = await app.get("203.0.113.7");
       assertEquals(limited.status, 429);
       assertEquals(limited.headers.get("retry-after"), "30");
-      assertEquals(limited.headers.get("ratelimit"), `"default";r=0;t=60`);
-      assertEquals(limited.headers.get("ratelimit-policy"), `"default";q=2;w=60`);
+      assertEquals(limited.headers.get("ratelimit"), `"api";r=0;t=60`);
+      assertEquals(limited.headers.get("ratelimit-policy"), `"api";q=2;w=60`);
       assertEquals(limited.headers.get("x-ratelimit-remaining"), "0");
       assertEquals(limited.headers.get("content-type"), "application/problem+json");
       const body = await limited.json();
       assertEquals([body.status, body.title, body.instance], [
         429,
         "Too Many Requests",
-        "/api/v1/ping",
+        "/api/v1/system/info",
       ]);
       assert(typeof body.requestId === "string");
 
@@ -128,7 +152,7 @@ Deno.test({
     const store = createRedisRateLimitStore({ url: redis.url });
     try {
       const app = appWith(store);
-      assertEquals((await app.get("203.0.113.10")).headers.get("ratelimit"), `"default";r=1;t=30`);
+      assertEquals((await app.get("203.0.113.10")).headers.get("ratelimit"), `"api";r=1;t=30`);
       await redis.stop();
       const res = await app.get("203.0.113.10");
       assertEquals(res.status, 200);
