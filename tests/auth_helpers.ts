@@ -101,3 +101,29 @@ export function setCookie(res: { headers: Headers }, name: string) {
   }
   return undefined;
 }
+
+/** One operation of the document. */
+export interface Operation {
+  method: string;
+  /** OpenAPI path with `{params}`. */
+  template: string;
+  // deno-lint-ignore no-explicit-any
+  op: any;
+}
+
+/** Every operation of the app's OpenAPI document. */
+export async function operations(app: TestApp): Promise<Operation[]> {
+  const doc = await (await app.fetch("/api/openapi.json")).json();
+  const out: Operation[] = [];
+  for (const [template, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, unknown>)) {
+      out.push({ method: method.toUpperCase(), template, op });
+    }
+  }
+  return out;
+}
+
+/** Fills path parameters. */
+export function fill(template: string, values: Record<string, string> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? crypto.randomUUID());
+}

@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { ApiKeyInfo, AuditEntry, SessionInfo, User } from "../../lib/model/account.ts";
+import { requirePermission } from "../../lib/http/middleware/require_permission.ts";
 
 /** RFC 9457 problem body. */
 export const Problem = z.object({
@@ -35,6 +36,15 @@ export function errors(...codes: (keyof typeof ERROR_TEXT)[]) {
     number,
     { description: string; content: { "application/problem+json": { schema: typeof Problem } } }
   >;
+}
+
+/**
+ * Guards an operation with a permission and states it in the OpenAPI
+ * document (`x-permission`), so the document says exactly what is enforced.
+ * Spread into `createRoute({...})`.
+ */
+export function needs(permission: string) {
+  return { middleware: requirePermission(permission), "x-permission": permission };
 }
 
 /** A JSON request body (required: a missing or non-JSON body is refused). */

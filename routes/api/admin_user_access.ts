@@ -6,13 +6,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
-import { requirePermission } from "../../lib/http/middleware/require_permission.ts";
 import {
   ApiKeySchema,
   apiKeyView,
   errors,
   json,
   jsonBody,
+  needs,
   pageOf,
   SessionSchema,
   sessionView,
@@ -34,7 +34,7 @@ export const adminUserAccess = createRouter()
       path: "/{id}/sessions",
       tags: ["admin: users"],
       summary: "A user's sessions",
-      middleware: [requirePermission("users:read")] as const,
+      ...needs("users:read"),
       request: { params: UserIdParam },
       responses: {
         200: json("sessions", pageOf(SessionSchema, "AdminSessionPage")),
@@ -60,7 +60,7 @@ export const adminUserAccess = createRouter()
       path: "/{id}/sessions",
       tags: ["admin: users"],
       summary: "End all of a user's sessions",
-      middleware: [requirePermission("users:update")] as const,
+      ...needs("users:update"),
       request: { params: UserIdParam },
       responses: {
         200: json("how many ended", z.object({ revoked: z.number().int() })),
@@ -82,7 +82,7 @@ export const adminUserAccess = createRouter()
       path: "/{id}/sessions/{itemId}",
       tags: ["admin: users"],
       summary: "End one of a user's sessions",
-      middleware: [requirePermission("users:update")] as const,
+      ...needs("users:update"),
       request: { params: ItemParams },
       responses: { 204: { description: "ended" }, ...errors(400, 401, 403, 404) },
     }),
@@ -98,7 +98,7 @@ export const adminUserAccess = createRouter()
       path: "/{id}/api-keys",
       tags: ["admin: users"],
       summary: "A user's API keys",
-      middleware: [requirePermission("users:read")] as const,
+      ...needs("users:read"),
       request: { params: UserIdParam },
       responses: {
         200: json("keys", pageOf(ApiKeySchema, "AdminApiKeyPage")),
@@ -124,7 +124,7 @@ export const adminUserAccess = createRouter()
       path: "/{id}/api-keys/{itemId}",
       tags: ["admin: users"],
       summary: "Revoke one of a user's API keys",
-      middleware: [requirePermission("users:update")] as const,
+      ...needs("users:update"),
       request: { params: ItemParams },
       responses: { 204: { description: "revoked" }, ...errors(400, 401, 403, 404) },
     }),
@@ -140,7 +140,7 @@ export const adminUserAccess = createRouter()
       path: "/{id}/libraries",
       tags: ["admin: users"],
       summary: "The libraries a user is granted",
-      middleware: [requirePermission("users:read")] as const,
+      ...needs("users:read"),
       request: { params: UserIdParam },
       responses: { 200: json("grants", Libraries), ...errors(400, 401, 403, 404) },
     }),
@@ -156,7 +156,7 @@ export const adminUserAccess = createRouter()
       tags: ["admin: users"],
       summary: "Set the libraries a user is granted",
       description: "Holders of libraries:manage see every library regardless of grants.",
-      middleware: [requirePermission("users:manage")] as const,
+      ...needs("users:manage"),
       request: { params: UserIdParam, body: jsonBody(Libraries) },
       responses: { 200: json("grants", Libraries), ...errors(400, 401, 403, 404, 415) },
     }),

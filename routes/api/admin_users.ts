@@ -7,11 +7,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
-import { requirePermission } from "../../lib/http/middleware/require_permission.ts";
 import {
   errors,
   json,
   jsonBody,
+  needs,
   pageOf,
   Paging,
   Password,
@@ -31,7 +31,7 @@ export const adminUsers = createRouter()
       path: "/",
       tags: ["admin: users"],
       summary: "List users (search matches username, display name, e-mail)",
-      middleware: [requirePermission("users:read")] as const,
+      ...needs("users:read"),
       request: { query: Paging.extend({ search: z.string().max(100).optional() }) },
       responses: { 200: json("users", pageOf(UserSchema, "UserPage")), ...errors(400, 401, 403) },
     }),
@@ -46,7 +46,7 @@ export const adminUsers = createRouter()
       path: "/",
       tags: ["admin: users"],
       summary: "Create a user",
-      middleware: [requirePermission("users:manage")] as const,
+      ...needs("users:manage"),
       request: {
         body: jsonBody(z.object({
           username: Username,
@@ -73,7 +73,7 @@ export const adminUsers = createRouter()
       path: "/{id}",
       tags: ["admin: users"],
       summary: "Get a user",
-      middleware: [requirePermission("users:read")] as const,
+      ...needs("users:read"),
       request: { params: UserIdParam },
       responses: { 200: json("the user", UserSchema), ...errors(400, 401, 403, 404) },
     }),
@@ -86,7 +86,7 @@ export const adminUsers = createRouter()
       path: "/{id}",
       tags: ["admin: users"],
       summary: "Change a user's username, display name or e-mail",
-      middleware: [requirePermission("users:update")] as const,
+      ...needs("users:update"),
       request: {
         params: UserIdParam,
         body: jsonBody(
@@ -115,7 +115,7 @@ export const adminUsers = createRouter()
       path: "/{id}",
       tags: ["admin: users"],
       summary: "Delete a user (and their sessions, keys and grants)",
-      middleware: [requirePermission("users:manage")] as const,
+      ...needs("users:manage"),
       request: { params: UserIdParam },
       responses: { 204: { description: "deleted" }, ...errors(400, 401, 403, 404, 409) },
     }),
@@ -134,7 +134,7 @@ export const adminUsers = createRouter()
       path: "/{id}/disable",
       tags: ["admin: users"],
       summary: "Disable a user (ends all their sessions; their keys stop working)",
-      middleware: [requirePermission("users:update")] as const,
+      ...needs("users:update"),
       request: { params: UserIdParam },
       responses: { 200: json("disabled", UserSchema), ...errors(400, 401, 403, 404, 409) },
     }),
@@ -154,7 +154,7 @@ export const adminUsers = createRouter()
       path: "/{id}/enable",
       tags: ["admin: users"],
       summary: "Enable a disabled user",
-      middleware: [requirePermission("users:update")] as const,
+      ...needs("users:update"),
       request: { params: UserIdParam },
       responses: { 200: json("enabled", UserSchema), ...errors(400, 401, 403, 404) },
     }),
@@ -174,7 +174,7 @@ export const adminUsers = createRouter()
       path: "/{id}/roles",
       tags: ["admin: users"],
       summary: "Set a user's roles (raised privileges end their sessions)",
-      middleware: [requirePermission("users:manage")] as const,
+      ...needs("users:manage"),
       request: { params: UserIdParam, body: jsonBody(z.object({ roles: RoleNames })) },
       responses: { 200: json("changed", UserSchema), ...errors(400, 401, 403, 404, 409, 415) },
     }),
@@ -194,7 +194,7 @@ export const adminUsers = createRouter()
       path: "/{id}/password",
       tags: ["admin: users"],
       summary: "Set a user's password (ends all their sessions)",
-      middleware: [requirePermission("users:update")] as const,
+      ...needs("users:update"),
       request: { params: UserIdParam, body: jsonBody(z.object({ newPassword: Password })) },
       responses: { 204: { description: "set" }, ...errors(400, 401, 403, 404, 415) },
     }),
@@ -216,7 +216,7 @@ export const adminUsers = createRouter()
       summary: "Make a one-time password reset link (valid 24 h; pass it on yourself for now)",
       description:
         "Only the newest link of a user works. E-mail delivery joins when notifications exist.",
-      middleware: [requirePermission("users:update")] as const,
+      ...needs("users:update"),
       request: { params: UserIdParam },
       responses: {
         201: json(

@@ -1,8 +1,7 @@
 /** `GET /api/v1/admin/audit`: the audit log, newest first, with filters and paging. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
-import { requirePermission } from "../../lib/http/middleware/require_permission.ts";
-import { auditView, errors, json, pageOf, Paging } from "./_schemas.ts";
+import { auditView, errors, json, needs, pageOf, Paging } from "./_schemas.ts";
 
 const Entry = z.object({
   id: z.string(),
@@ -35,7 +34,7 @@ export const audit = createRouter().openapi(
     path: "/",
     tags: ["admin: audit"],
     summary: "Security events, newest first",
-    middleware: [requirePermission("audit:read")] as const,
+    ...needs("audit:read"),
     request: { query: Filters },
     responses: { 200: json("entries", pageOf(Entry, "AuditPage")), ...errors(400, 401, 403) },
   }),

@@ -7,13 +7,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
-import { requirePermission } from "../../lib/http/middleware/require_permission.ts";
 import {
   ApiKeySchema,
   apiKeyView,
   errors,
   json,
   jsonBody,
+  needs,
   pageOf,
   Paging,
   Password,
@@ -62,7 +62,7 @@ export const me = createRouter()
       path: "/me",
       tags: ["me"],
       summary: "Change my display name or e-mail",
-      middleware: [requirePermission("self:update")] as const,
+      ...needs("self:update"),
       request: {
         body: jsonBody(
           z.object({
@@ -88,7 +88,7 @@ export const me = createRouter()
       path: "/me/password",
       tags: ["me"],
       summary: "Change my password (ends my other sessions)",
-      middleware: [requirePermission("self:update")] as const,
+      ...needs("self:update"),
       request: {
         body: jsonBody(z.object({ currentPassword: Password, newPassword: Password })),
       },
@@ -109,7 +109,7 @@ export const me = createRouter()
       path: "/me/sessions",
       tags: ["me"],
       summary: "My sessions",
-      middleware: [requirePermission("self:read")] as const,
+      ...needs("self:read"),
       request: { query: Paging },
       responses: {
         200: json("sessions, most recently used first", pageOf(SessionSchema, "SessionPage")),
@@ -130,7 +130,7 @@ export const me = createRouter()
       path: "/me/sessions",
       tags: ["me"],
       summary: "End all my sessions except this one",
-      middleware: [requirePermission("self:update")] as const,
+      ...needs("self:update"),
       responses: {
         200: json("how many ended", z.object({ revoked: z.number().int() })),
         ...errors(401, 403),
@@ -148,7 +148,7 @@ export const me = createRouter()
       path: "/me/sessions/{id}",
       tags: ["me"],
       summary: "End one of my sessions",
-      middleware: [requirePermission("self:update")] as const,
+      ...needs("self:update"),
       request: { params: IdParam },
       responses: { 204: { description: "ended" }, ...errors(400, 401, 403, 404) },
     }),
@@ -169,7 +169,7 @@ export const me = createRouter()
       path: "/me/api-keys",
       tags: ["me"],
       summary: "My API keys",
-      middleware: [requirePermission("self:read")] as const,
+      ...needs("self:read"),
       responses: { 200: json("keys", pageOf(ApiKeySchema, "ApiKeyPage")), ...errors(401, 403) },
     }),
     async (c) => {
@@ -189,7 +189,7 @@ export const me = createRouter()
       path: "/me/api-keys",
       tags: ["me"],
       summary: "Create an API key (the key is shown once)",
-      middleware: [requirePermission("self:update")] as const,
+      ...needs("self:update"),
       request: { body: jsonBody(NewApiKey) },
       responses: { 201: json("created", CreatedApiKey), ...errors(400, 401, 403, 415) },
     }),
@@ -209,7 +209,7 @@ export const me = createRouter()
       path: "/me/api-keys/{id}",
       tags: ["me"],
       summary: "Revoke one of my API keys",
-      middleware: [requirePermission("self:update")] as const,
+      ...needs("self:update"),
       request: { params: IdParam },
       responses: { 204: { description: "revoked" }, ...errors(400, 401, 403, 404) },
     }),

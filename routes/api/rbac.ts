@@ -2,8 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
-import { requirePermission } from "../../lib/http/middleware/require_permission.ts";
-import { errors, json, jsonBody } from "./_schemas.ts";
+import { errors, json, jsonBody, needs } from "./_schemas.ts";
 
 const RoleSchema = z.object({
   name: z.string(),
@@ -27,7 +26,7 @@ export const rbac = createRouter()
       path: "/permissions",
       tags: ["rbac"],
       summary: "Every permission and what it allows",
-      middleware: [requirePermission("roles:read")] as const,
+      ...needs("roles:read"),
       responses: {
         200: json(
           "permissions",
@@ -50,7 +49,7 @@ export const rbac = createRouter()
       path: "/roles",
       tags: ["rbac"],
       summary: "List roles",
-      middleware: [requirePermission("roles:read")] as const,
+      ...needs("roles:read"),
       responses: {
         200: json(
           "roles",
@@ -75,7 +74,7 @@ export const rbac = createRouter()
       path: "/roles",
       tags: ["rbac"],
       summary: "Create a custom role",
-      middleware: [requirePermission("roles:manage")] as const,
+      ...needs("roles:manage"),
       request: {
         body: jsonBody(z.object({
           name: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/),
@@ -100,7 +99,7 @@ export const rbac = createRouter()
       path: "/roles/{name}",
       tags: ["rbac"],
       summary: "Get a role",
-      middleware: [requirePermission("roles:read")] as const,
+      ...needs("roles:read"),
       request: { params: NameParam },
       responses: { 200: json("the role", RoleSchema), ...errors(400, 401, 403, 404) },
     }),
@@ -112,7 +111,7 @@ export const rbac = createRouter()
       path: "/roles/{name}/permissions",
       tags: ["rbac"],
       summary: "Set a role's permissions (effective on the next request)",
-      middleware: [requirePermission("roles:manage")] as const,
+      ...needs("roles:manage"),
       request: { params: NameParam, body: jsonBody(z.object({ permissions: PermissionList })) },
       responses: { 200: json("changed", RoleSchema), ...errors(400, 401, 403, 404, 409, 415) },
     }),
@@ -132,7 +131,7 @@ export const rbac = createRouter()
       path: "/roles/{name}",
       tags: ["rbac"],
       summary: "Delete a custom role (refused while anyone holds it)",
-      middleware: [requirePermission("roles:manage")] as const,
+      ...needs("roles:manage"),
       request: { params: NameParam },
       responses: { 204: { description: "deleted" }, ...errors(400, 401, 403, 404, 409) },
     }),

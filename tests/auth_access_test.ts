@@ -1,0 +1,215 @@
+/**
+ * Authorization: two users A and B (A must not reach B's things through any
+ * route that takes an id), a guest (cannot write), a custom role (exactly its
+ * permissions), and permission changes taking effect on the next request,
+ * here and on another instance.
+ */
+import { hasPermission } from "../lib/model/permissions.ts";
+import { isPublicRoute } from "../lib/http/public_routes.ts";
+import { assert, assertEquals } from "./assert.ts";
+import { dbTest, startTestApp } from "./harness.ts";
+import { call, createUser, fill, operations, setupAdmin } from "./auth_helpers.ts";
+
+/** A body each operation would accept, so a refusal is about access, not input. */
+function bodyFor(method: string, template: string): unknown {
+  if (method === "GET") return undefined;
+  if (template.endsWith("/roles") && method === "PUT") return { roles: ["admin"] };
+  if (template.endsWith("/password") && template.includes("/admin/")) {
+    return { newPassword: "a fresh password for someone" };
+  }
+  if (template.endsWith("/me/password")) {
+    return { currentPassword: "whatever it was", newPassword: "a fresh password for me" };
+  }
+  if (template.endsWith("/libraries")) return { libraryIds: [crypto.randomUUID()] };
+  if (template.endsWith("/api-keys") && method === "POST") return { name: "k" };
+  if (template === "/api/v1/rbac/roles" && method === "POST") {
+    return { name: "x-role", permissions: ["movies:read"] };
+  }
+  if (template.endsWith("/permissions") && method === "PUT") return { permissions: ["*:*"] };
+  if (template === "/api/v1/admin/users" && method === "POST") {
+    return { username: "intruder", password: "a strong enough password", roles: ["admin"] };
+  }
+  if (method === "PATCH") return { displayName: "pwned" };
+  return undefined;
+}
+
+dbTest("user A gets 403 or 404 on every route with user B's ids, and nothing changes", async () => {
+  const app = await startTestApp();
+  try {
+    const admin = await setupAdmin(app);
+    const a = await createUser(app, admin.token, "alice");
+    const b = await createUser(app, admin.token, "bob");
+    const key = await call(app, "POST", "/api/v1/users/me/api-keys", {
+      token: b.token,
+      body: { name: "bob's key" },
+    });
+    assertEquals(key.status, 201);
+    const bSessions = (await call(app, "GET", "/api/v1/users/me/sessions", { token: b.token }))
+      .body.items;
+    const bSession = bSessions[0].id;
+    const before = (await call(app, "GET", `/api/v1/admin/users/${b.id}`, { token: admin.token }))
+      .body;
+
+    const ops = (await operations(app)).filter((o) => /\{(id|itemId)\}/.test(o.template));
+    assert(ops.length >= 15, `only ${ops.length} operations take an id`);
+    for (const { method, template } of ops) {
+      const itemId = template.includes("/api-keys/") ? key.body.id : bSession;
+      const id = template.startsWith("/api/v1/users/me/") ? itemId : b.id;
+      const path = fill(template, { id, itemId });
+      const r = await call(app, method, path, { token: a.token, body: bodyFor(method, template) });
+      assert([403, 404].includes(r.status), `${method} ${path} as A: ${r.status}`);
+    }
+
+    // B is untouched: same record, session and key still work, nothing audited against B.
+    const after = (await call(app, "GET", `/api/v1/admin/users/${b.id}`, { token: admin.token }))
+      .body;
+    assertEquals(after, before);
+    assertEquals((await call(app, "GET", "/api/v1/users/me", { token: b.token })).status, 200);
+    assertEquals((await call(app, "GET", "/api/v1/users/me", { token: key.body.key })).status, 200);
+    const sessionsAfter = await call(app, "GET", "/api/v1/users/me/sessions", { token: b.token });
+    assertEquals(sessionsAfter.body.items.map((s: { id: string }) => s.id), [bSession]);
+    const audit = await call(app, "GET", `/api/v1/admin/audit?targetId=${b.id}`, {
+      token: admin.token,
+    });
+    assertEquals(audit.body.items.map((e: { action: string }) => e.action), ["user.created"]);
+    // A sees only A's own sessions.
+    const mine = await call(app, "GET", "/api/v1/users/me/sessions", { token: a.token });
+    assertEquals(mine.body.total, 1);
+    assert(mine.body.items[0].id !== bSession);
+  } finally {
+    await app.close();
+  }
+});
+
+dbTest("a guest cannot write, and nobody acts on a user more powerful than themself", async () => {
+  const app = await startTestApp();
+  try {
+    const admin = await setupAdmin(app);
+    const guest = await createUser(app, admin.token, "guest1", ["guest"]);
+    const ops = await operations(app);
+    const writes = ops.filter((o) =>
+      o.method !== "GET" && !isPublicRoute(o.method, o.template) &&
+      o.template !== "/api/v1/auth/logout"
+    );
+    assert(writes.length >= 20);
+    for (const { method, template } of writes) {
+      const path = fill(template, { id: guest.id, name: "user" });
+      const r = await call(app, method, path, {
+        token: guest.token,
+        body: bodyFor(method, template),
+      });
+      assertEquals(r.status, 403, `${method} ${path} as guest`);
+    }
+    // The guest may still read and end their own session.
+    assertEquals((await call(app, "GET", "/api/v1/users/me", { token: guest.token })).status, 200);
+    assertEquals(
+      (await call(app, "POST", "/api/v1/auth/logout", { token: guest.token })).status,
+      204,
+    );
+
+    // A moderator (user + moderator roles) manages plain users, not administrators.
+    const mod = await createUser(app, admin.token, "mod", ["user", "moderator"]);
+    const plain = await createUser(app, admin.token, "plain");
+    const reset = (id: string) =>
+      call(app, "POST", `/api/v1/admin/users/${id}/password`, {
+        token: mod.token,
+        body: { newPassword: "moderator chose this one" },
+      });
+    assertEquals((await reset(admin.id)).status, 403);
+    assertEquals((await reset(plain.id)).status, 204);
+    const disable = await call(app, "POST", `/api/v1/admin/users/${admin.id}/disable`, {
+      token: mod.token,
+    });
+    assertEquals(disable.status, 403);
+    assertEquals((await call(app, "GET", "/api/v1/users/me", { token: admin.token })).status, 200);
+  } finally {
+    await app.close();
+  }
+});
+
+dbTest(
+  "a custom role gets exactly its permissions; a revoked one is refused on the next request",
+  async () => {
+    const app = await startTestApp();
+    const other = await startTestApp({ db: app.db });
+    try {
+      const admin = await setupAdmin(app);
+      const granted = new Set(["audit:read", "users:read", "roles:read"]);
+      const role = await call(app, "POST", "/api/v1/rbac/roles", {
+        token: admin.token,
+        body: { name: "auditor", description: "reads", permissions: [...granted] },
+      });
+      assertEquals(role.status, 201);
+      const carol = await createUser(app, admin.token, "carol", ["auditor"]);
+
+      // Every operation naming a permission: allowed exactly when the role holds it.
+      // Reads only, so the sweep changes nothing (writes need permissions carol lacks).
+      for (const { method, template, op } of await operations(app)) {
+        const wanted = op["x-permission"];
+        if (typeof wanted !== "string") continue;
+        const path = fill(template, { name: "user" });
+        const r = await call(app, method, path, {
+          token: carol.token,
+          body: bodyFor(method, template),
+        });
+        if (hasPermission(granted, wanted)) {
+          assert(
+            r.status !== 403 && r.status !== 401,
+            `${method} ${path} (${wanted}): ${r.status}`,
+          );
+        } else {
+          assertEquals(r.status, 403, `${method} ${path} needs ${wanted}`);
+        }
+      }
+      const me = await call(app, "GET", "/api/v1/users/me", { token: carol.token });
+      assertEquals(me.body.permissions, [...granted].sort());
+
+      // Prime the other instance's cache, then take audit:read away through the first.
+      const audit = (which: typeof app) =>
+        which.fetch("/api/v1/admin/audit?limit=1", {
+          headers: { authorization: `Bearer ${carol.token}` },
+        }).then(async (r) => (await r.body?.cancel(), r.status));
+      assertEquals(await audit(app), 200);
+      assertEquals(await audit(other), 200);
+      const changed = await call(app, "PUT", "/api/v1/rbac/roles/auditor/permissions", {
+        token: admin.token,
+        body: { permissions: ["users:read"] },
+      });
+      assertEquals(changed.status, 200);
+      assertEquals(await audit(app), 403, "the next request on this instance");
+      // The other instance learns through LISTEN/NOTIFY, long before its 30 s cache TTL.
+      let status = 200;
+      for (let i = 0; i < 100 && status === 200; i++) {
+        status = await audit(other);
+        if (status === 200) await new Promise((r) => setTimeout(r, 20));
+      }
+      assertEquals(status, 403, "the other instance within two seconds");
+
+      // Taking the role away works the same way (lowered privileges keep the session).
+      assertEquals(
+        (await call(app, "GET", "/api/v1/admin/users", { token: carol.token })).status,
+        200,
+      );
+      const roles = await call(app, "PUT", `/api/v1/admin/users/${carol.id}/roles`, {
+        token: admin.token,
+        body: { roles: [] },
+      });
+      assertEquals(roles.status, 200);
+      assertEquals(
+        (await call(app, "GET", "/api/v1/admin/users", { token: carol.token })).status,
+        403,
+      );
+
+      const log = await call(app, "GET", "/api/v1/admin/audit?action=role.", {
+        token: admin.token,
+      });
+      assertEquals(log.body.items.map((e: { action: string }) => e.action), [
+        "role.permissions.changed",
+        "role.created",
+      ]);
+    } finally {
+      await other.close();
+      await app.close();
+    }
+  },
+);
