@@ -22,14 +22,26 @@ export function readSessionCookie(c: Context<AppEnv>): string | undefined {
   return getCookie(c, name(c)) || undefined;
 }
 
-/** Sets the cookie to `token` until `expiresAt`. */
-export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
+// Browsers cap cookie lifetimes at 400 days (RFC 6265bis).
+const MAX_AGE_CAP = 400 * 86_400;
+
+/**
+ * Sets the cookie to `token` for the session's lifetime, from its start to
+ * its absolute end. Max-Age rather than Expires: it does not depend on the
+ * browser's clock agreeing with ours.
+ */
+export function setSessionCookie(
+  c: Context<AppEnv>,
+  token: string,
+  session: { createdAt: Date; expiresAt: Date },
+): void {
+  const seconds = Math.floor((session.expiresAt.getTime() - session.createdAt.getTime()) / 1000);
   setCookie(c, name(c), token, {
     httpOnly: true,
     sameSite: "Lax",
     secure: c.get("secure"),
     path: "/",
-    expires: expiresAt,
+    maxAge: Math.min(seconds, MAX_AGE_CAP),
   });
 }
 

@@ -56,7 +56,7 @@ export const auth = createRouter()
         auditContext(c),
         presentedToken(c),
       );
-      setSessionCookie(c, r.token, r.expiresAt);
+      setSessionCookie(c, r.token, r.session);
       return c.json({
         accessToken: r.token,
         expiresAt: r.expiresAt.toISOString(),

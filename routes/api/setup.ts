@@ -37,7 +37,7 @@ export const setup = createRouter()
     }),
     async (c) => {
       const r = await c.var.services.auth.setup.complete(c.req.valid("json"), auditContext(c));
-      setSessionCookie(c, r.token, r.expiresAt);
+      setSessionCookie(c, r.token, r.session);
       return c.json({
         accessToken: r.token,
         expiresAt: r.expiresAt.toISOString(),
