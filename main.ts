@@ -143,8 +143,9 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
     await waitForDatabase(sql, { logger, signal: abort.signal });
     const applied = await migrate(sql);
     if (applied.length) logger.info("migrations applied", { versions: applied });
-    readiness.migrated = true;
+    // Before the flags: /readyz must not say ready while the API still answers 503.
     await auth.start();
+    readiness.migrated = true;
     readiness.started = true;
     logger.info("ready", { url });
   })();
