@@ -95,6 +95,8 @@ export function createUserRepo(q: Queryable): UserRepo {
         ? q`where lower(u.username || ' ' || coalesce(u.display_name, '') || ' ' ||
                        coalesce(u.email, '')) like ${pattern}`
         : q``;
+      // lower(username): the order of users_username_key. The window count carries the
+      // total with the page; a page past the end has no row to carry it, so count apart.
       const rows = await q<(UserRecord & { total: number })[]>`
         select ${COLUMNS(q)}, count(*) over ()::int as total from users u ${where}
         order by lower(u.username) limit ${limit} offset ${offset}`;

@@ -123,6 +123,16 @@ export function pageOf<T extends z.ZodType>(item: T, name: string) {
   }).openapi(name);
 }
 
+/** A page of an in-memory list (a user's sessions or keys: a handful, never thousands). */
+export function pageFrom<T, V>(all: T[], q: { limit: number; offset: number }, view: (t: T) => V) {
+  return {
+    items: all.slice(q.offset, q.offset + q.limit).map(view),
+    total: all.length,
+    limit: q.limit,
+    offset: q.offset,
+  };
+}
+
 /** `limit` and `offset` query parameters. */
 export const Paging = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

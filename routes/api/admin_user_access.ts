@@ -13,7 +13,9 @@ import {
   json,
   jsonBody,
   needs,
+  pageFrom,
   pageOf,
+  Paging,
   SessionSchema,
   sessionView,
   UserIdParam,
@@ -35,7 +37,7 @@ export const adminUserAccess = createRouter()
       tags: ["admin: users"],
       summary: "A user's sessions",
       ...needs("users:read"),
-      request: { params: UserIdParam },
+      request: { params: UserIdParam, query: Paging },
       responses: {
         200: json("sessions", pageOf(SessionSchema, "AdminSessionPage")),
         ...errors(400, 401, 403, 404),
@@ -46,12 +48,7 @@ export const adminUserAccess = createRouter()
         c.var.principal!,
         c.req.valid("param").id,
       );
-      return c.json({
-        items: items.map(sessionView),
-        total: items.length,
-        limit: items.length,
-        offset: 0,
-      }, 200);
+      return c.json(pageFrom(items, c.req.valid("query"), sessionView), 200);
     },
   )
   .openapi(
@@ -99,7 +96,7 @@ export const adminUserAccess = createRouter()
       tags: ["admin: users"],
       summary: "A user's API keys",
       ...needs("users:read"),
-      request: { params: UserIdParam },
+      request: { params: UserIdParam, query: Paging },
       responses: {
         200: json("keys", pageOf(ApiKeySchema, "AdminApiKeyPage")),
         ...errors(400, 401, 403, 404),
@@ -110,12 +107,7 @@ export const adminUserAccess = createRouter()
         c.var.principal!,
         c.req.valid("param").id,
       );
-      return c.json({
-        items: keys.map(apiKeyView),
-        total: keys.length,
-        limit: keys.length,
-        offset: 0,
-      }, 200);
+      return c.json(pageFrom(keys, c.req.valid("query"), apiKeyView), 200);
     },
   )
   .openapi(

@@ -14,6 +14,7 @@ import {
   json,
   jsonBody,
   needs,
+  pageFrom,
   pageOf,
   Paging,
   Password,
@@ -117,11 +118,9 @@ export const me = createRouter()
       },
     }),
     async (c) => {
-      const { limit, offset } = c.req.valid("query");
       const p = c.var.principal!;
       const all = await c.var.services.auth.sessions.list(p, p.userId);
-      const items = all.slice(offset, offset + limit).map(sessionView);
-      return c.json({ items, total: all.length, limit, offset }, 200);
+      return c.json(pageFrom(all, c.req.valid("query"), sessionView), 200);
     },
   )
   .openapi(
@@ -170,17 +169,13 @@ export const me = createRouter()
       tags: ["me"],
       summary: "My API keys",
       ...needs("self:read"),
+      request: { query: Paging },
       responses: { 200: json("keys", pageOf(ApiKeySchema, "ApiKeyPage")), ...errors(401, 403) },
     }),
     async (c) => {
       const p = c.var.principal!;
       const keys = await c.var.services.auth.apiKeys.list(p, p.userId);
-      return c.json({
-        items: keys.map(apiKeyView),
-        total: keys.length,
-        limit: keys.length,
-        offset: 0,
-      }, 200);
+      return c.json(pageFrom(keys, c.req.valid("query"), apiKeyView), 200);
     },
   )
   .openapi(
