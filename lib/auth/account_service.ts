@@ -160,6 +160,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         });
         return id;
       });
+      // The new account as its owner would see it.
       return me({ userId: id, username: input.username, permissions: new Set() });
     },
   };

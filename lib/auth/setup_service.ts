@@ -16,9 +16,6 @@ import type { OpenedSession, SessionService } from "./session_service.ts";
 import { transact } from "./transact.ts";
 import { insertUser } from "./_create_user.ts";
 
-// Serialises concurrent setups across instances (any constant; spells "setup").
-const SETUP_LOCK = 0x7365747570;
-
 /** Dependencies of {@linkcode createSetupService}. */
 export interface SetupServiceDeps {
   sql: Sql;
@@ -52,7 +49,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
     },
     async complete(input, ctx) {
       const result = await transact(sql, cache, async (tx) => {
-        await tx`select pg_advisory_xact_lock(${SETUP_LOCK})`;
+        await createUserRepo(tx).lock("setup");
         if (await createUserRepo(tx).count() > 0) {
           throw new ConflictError("Setup is already complete.");
         }

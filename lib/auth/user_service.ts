@@ -75,6 +75,7 @@ export function createUserService(deps: UserServiceDeps): UserService {
 
   /** Refuses to leave the server without an enabled administrator. */
   async function keepAnAdmin(tx: Tx, id: string, what: string) {
+    await createUserRepo(tx).lock("admins");
     const target = await createUserRepo(tx).access(id);
     if (target?.permissions.includes("*:*") && !target.disabled) {
       if (await createUserRepo(tx).countOtherAdmins(id) === 0) {

@@ -48,7 +48,16 @@ export interface UserRepo {
   access(id: string): Promise<UserAccess | undefined>;
   /** Enabled users holding `*:*` other than `exceptId`. */
   countOtherAdmins(exceptId: string): Promise<number>;
+  /**
+   * Serialises, until the transaction ends, the changes that must see each
+   * other: concurrent first-run setups, and changes that could remove the last
+   * administrator (two admins demoting each other at once).
+   */
+  lock(what: "setup" | "admins"): Promise<void>;
 }
+
+// Advisory lock keys: any constants; these spell "setup" and "admins".
+const LOCKS = { setup: 0x7365747570, admins: 0x61646d696e73 } as const;
 
 // Every read goes through this list so a new column cannot leak into one query and not another.
 const COLUMNS = (q: Queryable) =>
@@ -148,6 +157,9 @@ export function createUserRepo(q: Queryable): UserRepo {
                 order by g.library_id) as "libraryIds"
         from users u where u.id = ${id}`;
       return r;
+    },
+    async lock(what) {
+      await q`select pg_advisory_xact_lock(${LOCKS[what]})`;
     },
     async countOtherAdmins(exceptId) {
       const [r] = await q<{ n: number }[]>`
