@@ -69,7 +69,7 @@ async function bruteForce(env: Record<string, string>) {
     env: { ...env, REVENGE_TRUSTED_PROXIES: "127.0.0.1", REVENGE_API_RATE_LIMIT: "40" },
   });
   try {
-    await setupAdmin(proxied);
+    const admin = await setupAdmin(proxied);
     for (let i = 1; i <= 11; i++) {
       const r = await tryLogin(proxied, "admin", "wrong password", `203.0.113.${i}`);
       assertEquals(r.status, 401, `account attempt ${i}`);
@@ -84,6 +84,15 @@ async function bruteForce(env: Record<string, string>) {
     );
     clock.advance(60_000);
     assertEquals((await tryLogin(proxied, "admin", ADMIN_PASSWORD, "203.0.113.14")).status, 200);
+    // From a trusted proxy, the forwarded client is the one recorded.
+    const failed = await call(proxied, "GET", "/api/v1/admin/audit?action=auth.login.failed", {
+      token: admin.token,
+      headers: { "x-forwarded-for": "192.0.2.99" },
+    });
+    assertEquals(
+      failed.body.items.map((e: { clientIp: string }) => e.clientIp).sort(),
+      Array.from({ length: 11 }, (_, i) => `203.0.113.${i + 1}`).sort(),
+    );
 
     // The per-client budget: 40 requests a minute from one address.
     const info = (xff: string) =>

@@ -2,7 +2,9 @@
  * The API takes JSON bodies only: an unsafe request with a body that is not
  * `application/json` (or `+json`) gets 415 before any handler runs. This
  * also means an HTML form or a `text/plain` "simple request" from another
- * site can never reach an API handler.
+ * site can never reach an API handler. A later route that takes uploads
+ * (multipart, images, subtitles) needs an explicit exception here; the CSRF
+ * check still covers it.
  */
 import type { MiddlewareHandler } from "hono";
 import { problem } from "../problem.ts";
