@@ -1,0 +1,157 @@
+/**
+ * Shapes shared by the queue, the runner on the main thread and the job
+ * workers: job records, the context a handler gets, and the messages between
+ * the pool supervisor and its workers.
+ */
+import type { DbTarget, Sql, Tx } from "../db/client.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { JobKindTable, PayloadOutput } from "./kinds.ts";
+
+/** The states of a job; see docs/jobs.md for who moves it between them. */
+export const JOB_STATES = [
+  "available",
+  "running",
+  "succeeded",
+  "retryable",
+  "dead",
+  "cancelled",
+] as const;
+/** One of {@linkcode JOB_STATES}. */
+export type JobState = typeof JOB_STATES[number];
+
+/** What a handler reported about how far it got. */
+export interface JobProgress {
+  /** 0–100. */
+  percent: number;
+  message?: string;
+}
+
+/** One failed attempt, as kept in a job's error history. */
+export interface JobErrorEntry {
+  attempt: number;
+  at: string;
+  error: string;
+  /** Delay before the next attempt; absent when the failure made the job dead or cancelled. */
+  retryInMs?: number;
+}
+
+/** A job as stored. Ids are strings (PostgreSQL bigint). */
+export interface JobRecord {
+  id: string;
+  kind: string;
+  queue: string;
+  payload: unknown;
+  priority: number;
+  state: JobState;
+  runAt: Date;
+  attempt: number;
+  maxAttempts: number;
+  uniqueKey: string | null;
+  leaseExpiresAt: Date | null;
+  lockedBy: string | null;
+  cancelRequested: boolean;
+  progress: JobProgress | null;
+  lastError: string | null;
+  errors: JobErrorEntry[];
+  createdAt: Date;
+  attemptedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** A job as handed to a worker after a claim. */
+export interface ClaimedJob {
+  id: string;
+  kind: string;
+  queue: string;
+  payload: unknown;
+  attempt: number;
+  maxAttempts: number;
+  /** The fencing token of this claim. */
+  leaseToken: string;
+}
+
+/** What a handler gets. */
+export interface JobContext<P = unknown> {
+  id: string;
+  kind: string;
+  queue: string;
+  payload: P;
+  /** 1 on the first run. */
+  attempt: number;
+  maxAttempts: number;
+  /** Aborts on timeout, cancellation, loss of the lease and shutdown; `reason` says which. */
+  signal: AbortSignal;
+  /** The worker's pool, for reads and for writes that need no fencing. */
+  sql: Sql;
+  logger: Logger;
+  /** Records progress (fenced: throws {@linkcode LeaseLostError} once the lease is gone). */
+  progress(percent: number, message?: string): Promise<void>;
+  /**
+   * Runs `fn` in a transaction that holds this job's lease: it throws
+   * LeaseLostError (and rolls back) if the lease is no longer ours, and the
+   * rescuer cannot take the job while it runs.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Marks the job succeeded in the same transaction as `fn`'s writes: both
+   * commit, or neither (a stale worker's effects roll back).
+   */
+  complete(fn?: (tx: Tx) => Promise<void>): Promise<void>;
+}
+
+/** A handler for one kind. Handlers are idempotent: delivery is at least once. */
+export type JobHandler<P = unknown> = (job: JobContext<P>) => Promise<void>;
+
+/** Handlers keyed by kind, typed from a kind table. */
+export type JobHandlers<T extends JobKindTable> = {
+  [K in keyof T]?: JobHandler<PayloadOutput<T, K>>;
+};
+
+/** Back-off policy for retries: `min(cap, base·2^(attempt-1))`, minus up to `jitter` of it. */
+export interface BackoffPolicy {
+  baseMs: number;
+  capMs: number;
+  /** Fraction (0–1) of the delay that is randomised away. */
+  jitter: number;
+}
+
+/** How a run ended, as a worker reports it to the supervisor. */
+export type RunOutcome =
+  | "succeeded"
+  | "retryable"
+  | "dead"
+  | "cancelled"
+  | "lease-lost"
+  | "released";
+
+/** Settings a job worker starts with. */
+export interface WorkerInit {
+  type: "init";
+  workerId: string;
+  /** Connection settings (structured-cloneable). */
+  target: DbTarget;
+  /** Extra handler module (tests register their kinds this way). */
+  handlersModule?: string;
+  poolMax: number;
+  leaseMs: number;
+  heartbeatMs: number;
+  backoff: BackoffPolicy;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  logFormat: "json" | "pretty";
+}
+
+/** Messages from the supervisor to a worker. */
+export type ToWorker =
+  | WorkerInit
+  | { type: "run"; job: ClaimedJob; timeoutMs: number }
+  | { type: "cancel"; id: string }
+  | { type: "shutdown" }
+  | { type: "close" };
+
+/** Messages from a worker to the supervisor. */
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "init-failed"; error: string }
+  | { type: "alive" }
+  | { type: "done"; id: string; outcome: RunOutcome }
+  | { type: "closed" };

@@ -1,0 +1,171 @@
+import { assert, assertEquals } from "../assert.ts";
+import { dbTest } from "../harness.ts";
+import { createJobsDatabase, jobRow, startTestRunner, testQueue, waitFor } from "./_support.ts";
+
+const db = await createJobsDatabase();
+const queue = testQueue(db.sql);
+
+async function drain(state = "succeeded") {
+  await waitFor("every job to finish", async () => {
+    const [{ n }] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from jobs where state <> ${state}`;
+    return n === 0;
+  }, 60_000);
+}
+
+dbTest(
+  "job runner runs each of M jobs exactly once across N workers in two instances",
+  async () => {
+    const queues = ["default", "metadata", "images"] as const;
+    const ids: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const r = await queue.enqueue("test.record", { tag: "done", sleepMs: i % 3 }, {
+        queue: queues[i % 3],
+      });
+      ids.push(r.id);
+    }
+    const a = await startTestRunner(db, { workers: 2 });
+    const b = await startTestRunner(db, { workers: 2 });
+    try {
+      await drain();
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+    const rows = await db.sql<{ job_id: string; starts: number; dones: number }[]>`
+    select job_id::text, count(*) filter (where tag = 'start')::int as starts,
+      count(*) filter (where tag = 'done')::int as dones
+    from job_marks group by job_id`;
+    assertEquals(rows.length, 300);
+    assert(rows.every((r) => r.starts === 1 && r.dones === 1), "a job ran more than once");
+    const [{ attempts }] = await db.sql<{ attempts: number[] }[]>`
+    select array_agg(distinct attempt) as attempts from jobs`;
+    assertEquals(attempts, [1]);
+    // Both instances took part.
+    const [{ lockers }] = await db.sql<{ lockers: number }[]>`
+    select count(distinct locked_by)::int as lockers from jobs`;
+    assertEquals(lockers, 2);
+    await db.sql`delete from jobs`;
+    await db.sql`delete from job_marks`;
+  },
+);
+
+dbTest("job runner honours priority, then run_at, within a queue", async () => {
+  const low = await queue.enqueue("test.record", { tag: "p5" }, { queue: "scan", priority: 5 });
+  const high = await queue.enqueue("test.record", { tag: "p1" }, { queue: "scan", priority: 1 });
+  const mid = await queue.enqueue("test.record", { tag: "p3" }, { queue: "scan", priority: 3 });
+  const r = await startTestRunner(db, { workers: 1, concurrency: { scan: 1 } });
+  try {
+    await drain();
+  } finally {
+    await r.stop();
+  }
+  const order = await db.sql<{ job_id: string }[]>`
+    select job_id::text from job_marks where tag = 'start' order by id`;
+  assertEquals(order.map((o) => o.job_id), [high.id, mid.id, low.id]);
+  await db.sql`delete from jobs`;
+  await db.sql`delete from job_marks`;
+});
+
+dbTest("job runner never runs more jobs of a queue at once than its concurrency", async () => {
+  for (let i = 0; i < 6; i++) await queue.enqueue("test.linger", { ms: 60 }, { queue: "scan" });
+  const r = await startTestRunner(db, { workers: 2, concurrency: { scan: 1 } });
+  try {
+    await drain();
+  } finally {
+    await r.stop();
+  }
+  // With one slot the runs never overlap: each starts after the previous one ended.
+  const marks = await db.sql<{ job_id: string; tag: string }[]>`
+    select job_id::text, tag from job_marks order by id`;
+  for (let i = 0; i < marks.length; i += 2) {
+    assertEquals([marks[i].tag, marks[i + 1].tag], ["start", "end"]);
+    assertEquals(marks[i].job_id, marks[i + 1].job_id);
+  }
+  assertEquals(marks.length, 12);
+  await db.sql`delete from jobs`;
+  await db.sql`delete from job_marks`;
+});
+
+dbTest("job runner starts a scheduled job only once its run_at has come", async () => {
+  const runAt = new Date(Date.now() + 1_500);
+  const { id } = await queue.enqueue("test.record", { tag: "done" }, { runAt });
+  const r = await startTestRunner(db);
+  try {
+    await new Promise((res) => setTimeout(res, 500));
+    assertEquals((await jobRow(db.sql, id)).state, "available");
+    await drain();
+  } finally {
+    await r.stop();
+  }
+  const [{ attempted_at }] = await db.sql<{ attempted_at: Date }[]>`
+    select attempted_at from jobs where id = ${id}`;
+  assert(attempted_at.getTime() >= runAt.getTime(), "ran before its run_at");
+  await db.sql`delete from jobs`;
+  await db.sql`delete from job_marks`;
+});
+
+dbTest("job runner aborts a handler at its kind's timeout and retries the job", async () => {
+  const { ALL_KINDS } = await import("./_support.ts");
+  const kinds = { ...ALL_KINDS, "test.wait": { ...ALL_KINDS["test.wait"], timeoutMs: 300 } };
+  const { id } = await queue.enqueue("test.wait", {}, { maxAttempts: 1 });
+  const r = await startTestRunner(db, { kinds });
+  try {
+    await drain("dead");
+  } finally {
+    await r.stop();
+  }
+  const row = await jobRow(db.sql, id);
+  assertEquals(row.last_error, "JobTimeoutError: timed out after 300 ms");
+  assertEquals(row.attempt, 1);
+  await db.sql`delete from jobs`;
+  await db.sql`delete from job_marks`;
+});
+
+dbTest("job runner stores a handler's progress", async () => {
+  const { id } = await queue.enqueue("test.progress", {});
+  const r = await startTestRunner(db);
+  try {
+    await waitFor("progress", async () => (await jobRow(db.sql, id)).progress);
+    assertEquals((await jobRow(db.sql, id)).progress, { percent: 40, message: "two of five" });
+  } finally {
+    await r.stop(0);
+  }
+  await db.sql`delete from jobs`;
+  await db.sql`delete from job_marks`;
+});
+
+dbTest("job runner shutdown lets running jobs finish before the deadline", async () => {
+  const { id } = await queue.enqueue("test.linger", { ms: 400 });
+  const r = await startTestRunner(db);
+  await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
+  await r.stop(5_000);
+  const row = await jobRow(db.sql, id);
+  assertEquals([row.state, row.attempt], ["succeeded", 1]);
+  await db.sql`delete from jobs`;
+  await db.sql`delete from job_marks`;
+});
+
+dbTest(
+  "job runner shutdown gives leases back after the deadline, without using an attempt",
+  async () => {
+    const { id } = await queue.enqueue("test.hang", {});
+    const r = await startTestRunner(db);
+    await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
+    await r.stop(200);
+    const row = await jobRow(db.sql, id);
+    assertEquals([row.state, row.attempt, row.lease_expires_at], ["available", 0, null]);
+    // Another instance takes it straight away.
+    const r2 = await startTestRunner(db);
+    try {
+      await waitFor("rerun", async () => (await jobRow(db.sql, id)).attempt === 1);
+    } finally {
+      await r2.stop(0);
+    }
+    await db.sql`delete from jobs`;
+    await db.sql`delete from job_marks`;
+  },
+);
+
+dbTest("job runner teardown", async () => {
+  await db.drop();
+});
