@@ -3,6 +3,7 @@
  * (lib/jobs/worker_pool.ts) hands it, with database pools of its own.
  */
 import { createSql } from "../lib/db/client.ts";
+import { installPostgresSocketGuard } from "../lib/db/pg_socket_guard.ts";
 import { createJobExecutor, type JobExecutor } from "../lib/jobs/job_executor.ts";
 import type { FromWorker, JobHandler, ToWorker } from "../lib/jobs/types.ts";
 import { createLogger } from "../lib/observability/logger.ts";
@@ -14,6 +15,7 @@ const scope = self as unknown as {
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
   close(): void;
 };
+installPostgresSocketGuard(self);
 let executor: JobExecutor | undefined;
 let pools: { end(o: { timeout: number }): Promise<void> }[] = [];
 

@@ -110,6 +110,14 @@ export function createJobRepo(db: Queryable) {
       }));
     },
 
+    /** When the next claimable job of `queue` becomes due; null when there is none. */
+    async nextRunAt(queue: string): Promise<Date | null> {
+      const [row] = await db<{ at: Date | null }[]>`
+        select min(run_at) as at from jobs
+        where state in ('available', 'retryable') and queue = ${queue}`;
+      return row.at;
+    },
+
     /**
      * Renews the leases still held. Returns, per renewed job, whether a
      * cancellation was requested; a lease missing from the answer is lost.
@@ -159,10 +167,10 @@ export function createJobRepo(db: Queryable) {
           finished_at = case when ${permanent} or attempt >= max_attempts then now() end,
           lease_token = null, lease_expires_at = null,
           last_error = ${outcome.error},
-          errors = errors || jsonb_build_object('attempt', attempt, 'at', now(), 'error',
-            ${outcome.error}::text, 'retryInMs',
+          errors = errors || jsonb_strip_nulls(jsonb_build_object('attempt', attempt, 'at', now(),
+            'error', ${outcome.error}::text, 'retryInMs',
             case when ${permanent} or attempt >= max_attempts then null
-              else ${outcome.retryInMs}::int end)
+              else ${outcome.retryInMs}::int end))
         where id = ${lease.id} and lease_token = ${lease.leaseToken} and state = 'running'
         returning state`;
       return rows[0]?.state ?? null;
@@ -231,10 +239,10 @@ export function createJobRepo(db: Queryable) {
           finished_at = case when j.cancel_requested_at is not null
             or j.attempt >= j.max_attempts then now() end,
           lease_token = null, lease_expires_at = null, last_error = ${error},
-          errors = j.errors || jsonb_build_object('attempt', j.attempt, 'at', now(),
-            'error', ${error}::text, 'retryInMs',
+          errors = j.errors || jsonb_strip_nulls(jsonb_build_object('attempt', j.attempt,
+            'at', now(), 'error', ${error}::text, 'retryInMs',
             case when j.cancel_requested_at is null and j.attempt < j.max_attempts
-              then r."retryInMs" end)
+              then r."retryInMs" end))
         from jsonb_to_recordset(${db.json(jobs as never)}) as r(id bigint, "retryInMs" int)
         where j.id = r.id and j.state = 'running'
         returning j.id`;

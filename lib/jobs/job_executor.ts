@@ -134,10 +134,9 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
         }) as never,
       async complete(fn) {
         await deps.sql.begin(async (tx) => {
-          const repo = createJobRepo(tx);
-          if (!await repo.holdLease(lease)) throw new LeaseLostError(job.id);
           if (fn) await fn(tx);
-          if (!await repo.complete(lease)) throw new LeaseLostError(job.id);
+          // Fenced: 0 rows when the lease is gone, and throwing rolls fn's writes back.
+          if (!await createJobRepo(tx).complete(lease)) throw new LeaseLostError(job.id);
         });
         completed = true;
       },

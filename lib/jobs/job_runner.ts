@@ -80,6 +80,7 @@ export function createJobRunner<T extends JobKindTable>(o: JobRunnerOptions<T>):
   const claiming = new Set<string>();
   const again = new Set<string>();
   const pending = new Set<Promise<unknown>>();
+  const dueTimers = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> }>();
   const timers: ReturnType<typeof setInterval>[] = [];
   let state: "new" | "running" | "stopping" | "stopped" = "new";
   let stopping: Promise<void> | undefined;
@@ -155,17 +156,35 @@ export function createJobRunner<T extends JobKindTable>(o: JobRunnerOptions<T>):
             } else undelivered.push({ id: job.id, leaseToken: job.leaseToken });
           }
           if (undelivered.length) track(repo.release(undelivered));
-          if (jobs.length < room) break;
+          if (jobs.length < room) {
+            await armDueTimer(queue);
+            break;
+          }
         }
       } while (again.has(queue) && state === "running");
+      dbTrouble(undefined);
     } catch (e) {
-      o.logger.warn("claiming jobs failed; retrying at the next poll", {
-        queue,
-        error: (e as Error).message,
-      });
+      dbTrouble(e, { queue });
     } finally {
       claiming.delete(queue);
     }
+  }
+
+  /**
+   * A job due before the next poll (a retry after back-off, a scheduled job)
+   * sends no notification when it comes due: set a timer for it instead.
+   */
+  async function armDueTimer(queue: string): Promise<void> {
+    const at = await repo.nextRunAt(queue);
+    if (!at || state !== "running") return;
+    const delay = at.getTime() - Date.now();
+    if (delay >= pollMs || (dueTimers.get(queue)?.at ?? Infinity) <= at.getTime()) return;
+    clearTimeout(dueTimers.get(queue)?.timer);
+    const timer = setTimeout(() => {
+      dueTimers.delete(queue);
+      wake(queue);
+    }, Math.max(delay, 0) + 5);
+    dueTimers.set(queue, { at: at.getTime(), timer });
   }
 
   function wake(queue?: string): void {
@@ -179,8 +198,22 @@ export function createJobRunner<T extends JobKindTable>(o: JobRunnerOptions<T>):
       const n = await rescuer();
       if (n) o.logger.info("rescued jobs with expired leases", { count: n });
     } catch (e) {
-      o.logger.warn("rescuing jobs failed", { error: (e as Error).message });
+      dbTrouble(e, { task: "rescue" });
     }
+  }
+
+  /** Logs the first failure of an outage as a warning and the rest at debug level. */
+  let troubled = false;
+  function dbTrouble(e: unknown, fields: Record<string, unknown> = {}): void {
+    if (e === undefined) {
+      if (troubled) o.logger.info("job runner reaches the database again");
+      troubled = false;
+      return;
+    }
+    const line = { ...fields, error: (e as Error).message };
+    if (troubled) o.logger.debug("job runner database call failed", line);
+    else o.logger.warn("job runner cannot reach the database; retrying", line);
+    troubled = true;
   }
 
   return {
@@ -202,6 +235,7 @@ export function createJobRunner<T extends JobKindTable>(o: JobRunnerOptions<T>):
       stopping ??= (async () => {
         state = "stopping";
         timers.forEach(clearTimeout);
+        dueTimers.forEach((d) => clearTimeout(d.timer));
         scheduler.stop();
         await wakeup.stop();
         const until = Date.now() + deadlineMs;
@@ -222,7 +256,10 @@ export function createJobRunner<T extends JobKindTable>(o: JobRunnerOptions<T>):
           }
         }
         await pool.close(2_000);
-        while (pending.size) await Promise.all([...pending]);
+        // Writes still in flight get a bounded wait: shutdown must not hang on a dead server.
+        const settled = Promise.all([...pending]);
+        await Promise.race([settled, new Promise((r) => timers.push(setTimeout(r, 5_000)))]);
+        timers.forEach(clearTimeout);
         state = "stopped";
       })();
       return stopping;

@@ -93,8 +93,9 @@ export interface JobContext<P = unknown> {
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
-   * Marks the job succeeded in the same transaction as `fn`'s writes: both
-   * commit, or neither (a stale worker's effects roll back).
+   * Runs `fn`, then marks the job succeeded, in one transaction: both commit,
+   * or neither. A worker whose lease was lost gets 0 rows from the fenced
+   * update, {@linkcode LeaseLostError} is thrown and `fn`'s writes roll back.
    */
   complete(fn?: (tx: Tx) => Promise<void>): Promise<void>;
 }

@@ -1,9 +1,21 @@
 import { assert, assertEquals } from "../assert.ts";
 import { dbTest } from "../harness.ts";
-import { createJobsDatabase, jobRow, startTestRunner, testQueue, waitFor } from "./_support.ts";
+import {
+  ALL_KINDS,
+  createJobsDatabase,
+  jobRow,
+  startTestRunner,
+  testQueue,
+  waitFor,
+} from "./_support.ts";
 
 const db = await createJobsDatabase();
 const queue = testQueue(db.sql);
+
+async function reset() {
+  await db.sql`delete from jobs`;
+  await db.sql`delete from job_marks`;
+}
 
 async function drain(state = "succeeded") {
   await waitFor("every job to finish", async () => {
@@ -50,6 +62,7 @@ dbTest(
 );
 
 dbTest("job runner honours priority, then run_at, within a queue", async () => {
+  await reset();
   const low = await queue.enqueue("test.record", { tag: "p5" }, { queue: "scan", priority: 5 });
   const high = await queue.enqueue("test.record", { tag: "p1" }, { queue: "scan", priority: 1 });
   const mid = await queue.enqueue("test.record", { tag: "p3" }, { queue: "scan", priority: 3 });
@@ -62,11 +75,10 @@ dbTest("job runner honours priority, then run_at, within a queue", async () => {
   const order = await db.sql<{ job_id: string }[]>`
     select job_id::text from job_marks where tag = 'start' order by id`;
   assertEquals(order.map((o) => o.job_id), [high.id, mid.id, low.id]);
-  await db.sql`delete from jobs`;
-  await db.sql`delete from job_marks`;
 });
 
 dbTest("job runner never runs more jobs of a queue at once than its concurrency", async () => {
+  await reset();
   for (let i = 0; i < 6; i++) await queue.enqueue("test.linger", { ms: 60 }, { queue: "scan" });
   const r = await startTestRunner(db, { workers: 2, concurrency: { scan: 1 } });
   try {
@@ -82,11 +94,10 @@ dbTest("job runner never runs more jobs of a queue at once than its concurrency"
     assertEquals(marks[i].job_id, marks[i + 1].job_id);
   }
   assertEquals(marks.length, 12);
-  await db.sql`delete from jobs`;
-  await db.sql`delete from job_marks`;
 });
 
 dbTest("job runner starts a scheduled job only once its run_at has come", async () => {
+  await reset();
   const runAt = new Date(Date.now() + 1_500);
   const { id } = await queue.enqueue("test.record", { tag: "done" }, { runAt });
   const r = await startTestRunner(db);
@@ -100,12 +111,10 @@ dbTest("job runner starts a scheduled job only once its run_at has come", async 
   const [{ attempted_at }] = await db.sql<{ attempted_at: Date }[]>`
     select attempted_at from jobs where id = ${id}`;
   assert(attempted_at.getTime() >= runAt.getTime(), "ran before its run_at");
-  await db.sql`delete from jobs`;
-  await db.sql`delete from job_marks`;
 });
 
 dbTest("job runner aborts a handler at its kind's timeout and retries the job", async () => {
-  const { ALL_KINDS } = await import("./_support.ts");
+  await reset();
   const kinds = { ...ALL_KINDS, "test.wait": { ...ALL_KINDS["test.wait"], timeoutMs: 300 } };
   const { id } = await queue.enqueue("test.wait", {}, { maxAttempts: 1 });
   const r = await startTestRunner(db, { kinds });
@@ -117,11 +126,10 @@ dbTest("job runner aborts a handler at its kind's timeout and retries the job", 
   const row = await jobRow(db.sql, id);
   assertEquals(row.last_error, "JobTimeoutError: timed out after 300 ms");
   assertEquals(row.attempt, 1);
-  await db.sql`delete from jobs`;
-  await db.sql`delete from job_marks`;
 });
 
 dbTest("job runner stores a handler's progress", async () => {
+  await reset();
   const { id } = await queue.enqueue("test.progress", {});
   const r = await startTestRunner(db);
   try {
@@ -130,24 +138,22 @@ dbTest("job runner stores a handler's progress", async () => {
   } finally {
     await r.stop(0);
   }
-  await db.sql`delete from jobs`;
-  await db.sql`delete from job_marks`;
 });
 
 dbTest("job runner shutdown lets running jobs finish before the deadline", async () => {
+  await reset();
   const { id } = await queue.enqueue("test.linger", { ms: 400 });
   const r = await startTestRunner(db);
   await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
   await r.stop(5_000);
   const row = await jobRow(db.sql, id);
   assertEquals([row.state, row.attempt], ["succeeded", 1]);
-  await db.sql`delete from jobs`;
-  await db.sql`delete from job_marks`;
 });
 
 dbTest(
   "job runner shutdown gives leases back after the deadline, without using an attempt",
   async () => {
+    await reset();
     const { id } = await queue.enqueue("test.hang", {});
     const r = await startTestRunner(db);
     await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");

@@ -1,0 +1,192 @@
+/**
+ * Fault tests of the job runner with real workers: a worker stuck or crashed
+ * mid-job, an always-failing job, a stale worker finishing after its job was
+ * rescued and claimed again.
+ */
+import { createJobRepo } from "../../lib/db/job_repo.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { dbTest } from "../harness.ts";
+import {
+  createJobsDatabase,
+  jobRow,
+  marksOf,
+  startTestRunner,
+  testQueue,
+  waitFor,
+} from "./_support.ts";
+
+const db = await createJobsDatabase();
+const queue = testQueue(db.sql);
+
+async function reset() {
+  await db.sql`delete from jobs`;
+  await db.sql`delete from job_marks`;
+}
+
+/** Jobs nobody may touch: one scheduled far ahead, one held by a live lease elsewhere. */
+async function bystanders() {
+  const later = await queue.enqueue("test.record", { tag: "later" }, {
+    runAt: new Date(Date.now() + 3_600_000),
+  });
+  const held = await queue.enqueue("test.record", { tag: "held" }, { queue: "search" });
+  const [claimed] = await createJobRepo(db.sql).claim("search", 1, 600_000, "another-instance");
+  assertEquals(claimed.id, held.id);
+  const snapshot = () =>
+    db.sql`select * from jobs where id in (${later.id}, ${held.id}) order by id`;
+  return { before: await snapshot(), snapshot };
+}
+
+function assertDelayBands(retryInMs: (number | undefined)[], nominal: number[]) {
+  assertEquals(retryInMs.length, nominal.length);
+  nominal.forEach((n, i) => {
+    const d = retryInMs[i]!;
+    assert(d >= Math.floor(n * 0.8) && d <= n, `retry ${i + 1}: ${d} ms outside [0.8·${n}, ${n}]`);
+  });
+}
+
+dbTest(
+  "job runner reruns the job of a worker stuck mid-job after its lease expires, attempt + 1, dead at max, nothing else touched",
+  async () => {
+    const { before, snapshot } = await bystanders();
+    const stuck = await queue.enqueue("test.block", {});
+    const others = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => queue.enqueue("test.record", { tag: `o${i}` })),
+    );
+    const r = await startTestRunner(db, { workers: 2, concurrency: { search: 0 }, stallMs: 1_200 });
+    try {
+      await waitFor(
+        "the stuck job to die",
+        async () => (await jobRow(db.sql, stuck.id)).state === "dead",
+      );
+      await waitFor("the other jobs", async () => {
+        const [{ n }] = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from jobs where kind = 'test.record' and state = 'succeeded'`;
+        return n === 20;
+      });
+    } finally {
+      await r.stop(0);
+    }
+    const row = await jobRow(db.sql, stuck.id);
+    assertEquals(row.attempt, 2);
+    assertEquals((await marksOf(db.sql, stuck.id)).map((m) => m.attempt), [1, 2]);
+    assertEquals(row.errors.map((e) => [e.attempt, e.error.startsWith("lease expired")]), [
+      [1, true],
+      [2, true],
+    ]);
+    assertEquals(row.errors[1].retryInMs, undefined);
+    // The second attempt started only once the first one's lease had expired.
+    const [first] = await db.sql<{ at: Date }[]>`
+    select at from job_marks where job_id = ${stuck.id} and attempt = 2`;
+    assert(first.at.getTime() >= new Date(row.errors[0].at).getTime());
+    for (const o of others) {
+      const marks = await marksOf(db.sql, o.id);
+      assertEquals(marks.filter((m) => m.tag !== "start").length, 1, `job ${o.id} effects`);
+    }
+    assertEquals(await snapshot(), before);
+    await reset();
+  },
+);
+
+dbTest(
+  "job runner retries a job that crashes its worker with growing back-off, then marks it dead, while other jobs flow",
+  async () => {
+    const crash = await queue.enqueue("test.crash", {});
+    const others = await Promise.all(
+      Array.from(
+        { length: 30 },
+        (_, i) => queue.enqueue("test.record", { tag: `o${i}`, sleepMs: 20 }),
+      ),
+    );
+    const r = await startTestRunner(db, { workers: 2 });
+    try {
+      await waitFor(
+        "the crashing job to die",
+        async () => (await jobRow(db.sql, crash.id)).state === "dead",
+      );
+      await waitFor("the other jobs", async () => {
+        const [{ n }] = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from jobs where kind = 'test.record' and state = 'succeeded'`;
+        return n === 30;
+      });
+    } finally {
+      await r.stop(0);
+    }
+    const row = await jobRow(db.sql, crash.id);
+    assertEquals(row.attempt, 3);
+    assertEquals((await marksOf(db.sql, crash.id)).map((m) => m.attempt), [1, 2, 3]);
+    assertDelayBands(row.errors.slice(0, 2).map((e) => e.retryInMs), [50, 100]);
+    assertEquals(row.errors[2].retryInMs, undefined);
+    // A job that shared a crashed worker may have run again, but its effect committed once.
+    for (const o of others) {
+      assertEquals((await marksOf(db.sql, o.id)).filter((m) => m.tag !== "start").length, 1);
+    }
+    await reset();
+  },
+);
+
+dbTest(
+  "job runner retries an always-failing job with back-off growing to the cap, then marks it dead, while other jobs flow",
+  async () => {
+    const failing = await queue.enqueue("test.fail", {});
+    const r = await startTestRunner(db, { workers: 2 });
+    const others: string[] = [];
+    try {
+      // Feed other work while the failing job retries.
+      while ((await jobRow(db.sql, failing.id)).state !== "dead") {
+        others.push((await queue.enqueue("test.record", { tag: "done" })).id);
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      await waitFor("the other jobs", async () => {
+        const [{ n }] = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from jobs where kind = 'test.record' and state <> 'succeeded'`;
+        return n === 0;
+      });
+    } finally {
+      await r.stop(0);
+    }
+    const row = await jobRow(db.sql, failing.id);
+    assertEquals([row.state, row.attempt], ["dead", 6]);
+    assertEquals(row.last_error, "Error: always fails (attempt 6)");
+    assertDelayBands(row.errors.slice(0, 5).map((e) => e.retryInMs), [50, 100, 200, 400, 400]);
+    assertEquals(row.errors[5].retryInMs, undefined);
+    // No retry started before its back-off was over.
+    const starts = await db.sql<{ at: Date }[]>`
+    select at from job_marks where job_id = ${failing.id} order by id`;
+    for (let i = 1; i < starts.length; i++) {
+      const due = new Date(row.errors[i - 1].at).getTime() + row.errors[i - 1].retryInMs!;
+      assert(starts[i].at.getTime() >= due - 1, `attempt ${i + 1} started early`);
+    }
+    assert(others.length > 5);
+    const [{ attempts }] = await db.sql<{ attempts: number[] }[]>`
+    select array_agg(distinct attempt) as attempts from jobs where kind = 'test.record'`;
+    assertEquals(attempts, [1]);
+    await reset();
+  },
+);
+
+dbTest(
+  "job runner ignores a stale worker finishing after its job was rescued and claimed again: 0 rows, effects rolled back",
+  async () => {
+    const { id } = await queue.enqueue("test.stale", { blockMs: 2_500 });
+    // The blocked worker must live on to finish stale, so stall detection is off here.
+    const r = await startTestRunner(db, { workers: 2, leaseMs: 500, stallMs: 60_000 });
+    try {
+      await waitFor(
+        "the stale attempt to give up",
+        async () => (await marksOf(db.sql, id)).some((m) => m.tag === "stale-complete-rejected"),
+      );
+    } finally {
+      await r.stop(0);
+    }
+    const row = await jobRow(db.sql, id);
+    assertEquals([row.state, row.attempt], ["succeeded", 2]);
+    const marks = await marksOf(db.sql, id);
+    assertEquals(marks.filter((m) => m.tag === "effect"), [{ attempt: 2, tag: "effect" }]);
+    assertEquals(marks.find((m) => m.tag === "stale-complete-rejected")?.attempt, 1);
+    await reset();
+  },
+);
+
+dbTest("job runner faults teardown", async () => {
+  await db.drop();
+});
