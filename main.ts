@@ -2,7 +2,7 @@
 /**
  * Revenge: the one place where everything is wired. Config → logger → data
  * dir → database → HTTP app → `Deno.serve` → embedded PostgreSQL → migrations
- * → ready; and the reverse on SIGTERM/SIGINT.
+ * → job runner → ready; and the reverse on SIGTERM/SIGINT.
  *
  *   deno run -A main.ts             serve
  *   deno run -A main.ts migrate     apply migrations and exit
@@ -24,6 +24,10 @@ import { createSystemService } from "./lib/system/system_service.ts";
 import { createAuthServices } from "./lib/auth/mod.ts";
 import { createRateLimitStore } from "./lib/auth/rate_limit.ts";
 import { type Clock, systemClock } from "./lib/model/clock.ts";
+import { installPostgresSocketGuard } from "./lib/db/pg_socket_guard.ts";
+import { createJobAdminService } from "./lib/jobs/job_admin_service.ts";
+import { createJobRunner, type JobRunner } from "./lib/jobs/job_runner.ts";
+import { JOB_KINDS } from "./lib/jobs/kinds.ts";
 import { mountRoutes } from "./routes/mod.ts";
 
 /** A running Revenge. */
@@ -48,11 +52,33 @@ export interface StartOptions {
   clock?: Clock;
 }
 
+function logFormat(config: Config): "json" | "pretty" {
+  if (config.logFormat !== "auto") return config.logFormat;
+  return Deno.stderr.isTerminal() ? "pretty" : "json";
+}
+
 function loggerFor(config: Config): Logger {
-  const format = config.logFormat === "auto"
-    ? (Deno.stderr.isTerminal() ? "pretty" : "json")
-    : config.logFormat;
-  return createLogger({ level: config.logLevel, format });
+  return createLogger({ level: config.logLevel, format: logFormat(config) });
+}
+
+function jobRunnerFor(config: Config, sql: Sql, target: DbTarget, logger: Logger): JobRunner {
+  return createJobRunner({
+    sql,
+    target,
+    kinds: JOB_KINDS,
+    logger: logger.child({ component: "jobs" }),
+    workers: config.jobWorkers,
+    concurrency: config.jobConcurrency,
+    leaseMs: config.jobLeaseMs,
+    pollMs: config.jobPollMs,
+    workerLog: { level: config.logLevel, format: logFormat(config) },
+    schedules: [{
+      name: "jobs.prune",
+      cron: "17 * * * *",
+      kind: "jobs.prune",
+      payload: { retentionHours: config.jobRetentionHours },
+    }],
+  });
 }
 
 async function openDatabase(config: Config, logger: Logger) {
@@ -74,7 +100,9 @@ async function openDatabase(config: Config, logger: Logger) {
 export async function startRevenge(config: Config, options: StartOptions = {}): Promise<Revenge> {
   const logger = options.logger ?? loggerFor(config);
   await ensureDataDir(config.dataDir);
-  const { embedded, sql } = await openDatabase(config, logger);
+  // A postgres.js defect would otherwise let a dropped connection end the process.
+  installPostgresSocketGuard(globalThis, logger);
+  const { embedded, target, sql } = await openDatabase(config, logger);
   const readiness = createReadiness(sql);
   const clock = options.clock ?? systemClock;
   const rateLimitStore = createRateLimitStore({
@@ -99,6 +127,7 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
     readiness,
     system: createSystemService({ setupRequired: () => auth.setup.isRequired() }),
     auth,
+    jobs: createJobAdminService({ sql }),
   };
   const app = mountRoutes(createApp({
     logger,
@@ -138,6 +167,7 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
   logger.info("listening", { url });
 
   const abort = new AbortController();
+  let jobs: JobRunner | undefined;
   const ready = (async () => {
     await embedded?.start();
     await waitForDatabase(sql, { logger, signal: abort.signal });
@@ -145,6 +175,9 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
     if (applied.length) logger.info("migrations applied", { versions: applied });
     // Before the flags: /readyz must not say ready while the API still answers 503.
     await auth.start();
+    abort.signal.throwIfAborted();
+    jobs = jobRunnerFor(config, sql, target, logger);
+    await jobs.start();
     readiness.migrated = true;
     readiness.started = true;
     logger.info("ready", { url });
@@ -158,7 +191,11 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
       abort.abort();
       await ready.catch(() => {});
       const deadline = new Promise((r) => setTimeout(r, config.shutdownTimeoutMs));
-      await Promise.race([server.shutdown(), deadline]);
+      // Requests and jobs wind down together; the database closes after both.
+      await Promise.all([
+        Promise.race([server.shutdown(), deadline]),
+        jobs?.stop(config.shutdownTimeoutMs),
+      ]);
       await auth.stop();
       await rateLimitStore.close();
       await sql.end({ timeout: 5 });

@@ -11,6 +11,7 @@ import { adminUserAccess } from "./api/admin_user_access.ts";
 import { rbac } from "./api/rbac.ts";
 import { audit } from "./api/audit.ts";
 import { resetPassword } from "./reset_password.tsx";
+import { adminJobs } from "./api/admin_jobs.ts";
 import { docs } from "./docs.ts";
 import { staticFiles } from "./static.ts";
 import { home } from "./index.tsx";
@@ -26,6 +27,7 @@ export function mountRoutes(app: OpenAPIHono<AppEnv>): OpenAPIHono<AppEnv> {
   app.route("/api/v1/admin/users", adminUserAccess);
   app.route("/api/v1/rbac", rbac);
   app.route("/api/v1/admin/audit", audit);
+  app.route("/api/v1/admin/jobs", adminJobs);
   app.route("/api/docs", docs);
   app.route("/static", staticFiles);
   app.route("/", home);

@@ -3,6 +3,7 @@ import { createApp } from "../lib/http/app.tsx";
 import { createLogger } from "../lib/observability/logger.ts";
 import { createReadiness } from "../lib/observability/readiness.ts";
 import { createSystemService } from "../lib/system/system_service.ts";
+import { createJobAdminService } from "../lib/jobs/job_admin_service.ts";
 import { ConflictError, NotFoundError, RateLimitedError } from "../lib/model/errors.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { createTestDatabase } from "./db.ts";
@@ -43,6 +44,7 @@ function makeApp(options: { started?: boolean; trustedProxies?: string[] } = {})
       readiness,
       system: createSystemService({ setupRequired: () => Promise.resolve(false) }),
       auth,
+      jobs: createJobAdminService({ sql: db.sql }),
     },
     trustedProxies: options.trustedProxies ?? [],
     bodyLimitBytes: 2048,

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { isIP } from "node:net";
+import { type QueueName, QUEUES } from "../jobs/kinds.ts";
 
 /** Raised when a configuration value is invalid; the message names the key. */
 export class ConfigError extends Error {
@@ -50,6 +51,23 @@ const list = (item: z.ZodType<string, string>) =>
   z.string().transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean)).pipe(
     z.array(item),
   );
+
+// `scan=1,metadata=8`: per-queue job concurrency; unnamed queues keep their defaults.
+const queueLimits = z.string().transform((s, ctx) => {
+  const out: Partial<Record<QueueName, number>> = {};
+  for (const part of s.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z]+)=(\d+)$/.exec(part);
+    if (!m || !(QUEUES as readonly string[]).includes(m[1])) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be queue=number pairs separated by commas; queues: ${QUEUES.join(", ")}`,
+      });
+      return z.NEVER;
+    }
+    out[m[1] as QueueName] = Number(m[2]);
+  }
+  return out;
+});
 
 /** Every configuration key: file key, environment variable, schema, default, description. */
 export const CONFIG_KEYS = {
@@ -122,6 +140,38 @@ export const CONFIG_KEYS = {
     schema: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a system user name"),
     default: "nobody",
     doc: "When Revenge runs as root, the unprivileged system user the embedded PostgreSQL runs as.",
+  },
+  jobWorkers: {
+    env: "REVENGE_JOB_WORKERS",
+    schema: integer(0, 64),
+    default: "2",
+    doc: "Web Workers that run background jobs; 0 runs none on this instance.",
+  },
+  jobConcurrency: {
+    env: "REVENGE_JOB_CONCURRENCY",
+    schema: queueLimits,
+    default: "",
+    doc:
+      "Jobs run at once per queue, e.g. `scan=1,metadata=8`. Defaults: scan 1, metadata 8, images 8, search 2, notifications 4, default 8.",
+  },
+  jobLeaseMs: {
+    env: "REVENGE_JOB_LEASE_MS",
+    schema: integer(1000),
+    default: "30000",
+    doc:
+      "How long a claimed job stays reserved without a heartbeat; a crashed worker's job is retried after it.",
+  },
+  jobPollMs: {
+    env: "REVENGE_JOB_POLL_MS",
+    schema: integer(100),
+    default: "5000",
+    doc: "How often idle job runners look for work when no notification arrives, in milliseconds.",
+  },
+  jobRetentionHours: {
+    env: "REVENGE_JOB_RETENTION_HOURS",
+    schema: integer(1),
+    default: "168",
+    doc: "How long finished (succeeded, dead, cancelled) jobs are kept before they are pruned.",
   },
   redisUrl: {
     env: "REDIS_URL",

@@ -92,7 +92,12 @@ export function createJobRunner<T extends JobKindTable>(o: JobRunnerOptions<T>):
     schedules: o.schedules ?? [],
     logger: o.logger,
   });
-  const wakeup = createWakeup({ sql: o.sql, logger: o.logger, onWake: (q) => wake(q) });
+  const wakeup = createWakeup({
+    sql: o.sql,
+    logger: o.logger,
+    onWake: (q) => wake(q),
+    onCancel: (id) => pool.cancel(id),
+  });
   const pool = createWorkerPool({
     size: o.workers ?? 2,
     name,

@@ -7,7 +7,10 @@
 import type { Sql } from "../db/client.ts";
 import type { Logger } from "../observability/logger.ts";
 
-/** The channel the `jobs` trigger notifies, with the queue name as payload. */
+/**
+ * The channel of the job system. Payloads: a queue name (the `jobs` trigger:
+ * work is available), `cancel:<id>` (the admin service), `probe:<token>`.
+ */
 export const JOBS_CHANNEL = "revenge_jobs";
 
 /** Dependencies of {@linkcode createWakeup}. */
@@ -16,6 +19,8 @@ export interface WakeupDeps {
   logger: Logger;
   /** A queue has new work; `undefined`: (re)connected, any queue may have. */
   onWake(queue: string | undefined): void;
+  /** An administrator cancelled job `id`. */
+  onCancel(id: string): void;
   /** How long a probe may take to come back (ms). */
   probeTimeoutMs?: number;
 }
@@ -37,6 +42,7 @@ export function createWakeup(deps: WakeupDeps): Wakeup {
   async function subscribe(): Promise<void> {
     const sub = await deps.sql.listen(JOBS_CHANNEL, (payload) => {
       if (payload.startsWith("probe:")) probes.get(payload)?.();
+      else if (payload.startsWith("cancel:")) deps.onCancel(payload.slice(7));
       else deps.onWake(payload);
     }, () => deps.onWake(undefined));
     unlisten = sub.unlisten;

@@ -3,6 +3,7 @@ import { startRedis } from "../../../tests/redis.ts";
 import { createLogger } from "../../observability/logger.ts";
 import type { Readiness } from "../../observability/readiness.ts";
 import { createSystemService } from "../../system/system_service.ts";
+import { createJobAdminService } from "../../jobs/job_admin_service.ts";
 import type { RateLimitStore } from "../../auth/rate_limit.ts";
 import { createMemoryRateLimitStore } from "../../auth/rate_limit_memory.ts";
 import { createRedisRateLimitStore } from "../../auth/rate_limit_redis.ts";
@@ -48,6 +49,8 @@ function appWith(store: RateLimitStore) {
       readiness,
       system: createSystemService({ setupRequired: () => Promise.resolve(false) }),
       auth: idleAuth(store),
+      // Never reached by these requests; the pool connects lazily, so it never does.
+      jobs: createJobAdminService({ sql: createSql("postgres://unused@127.0.0.1:1/unused") }),
     },
     trustedProxies: [PROXY],
     bodyLimitBytes: 1 << 20,

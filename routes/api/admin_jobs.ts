@@ -1,0 +1,165 @@
+/**
+ * `/api/v1/admin/jobs`: the job queue for administrators: list with filters,
+ * one job, retry, cancel, and per-queue statistics.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter } from "../../lib/http/router.ts";
+import { requirePermission } from "../../lib/http/middleware/require_permission.ts";
+import { JOB_STATES, type JobRecord } from "../../lib/jobs/types.ts";
+
+const State = z.enum(JOB_STATES).openapi("JobState");
+const Job = z.object({
+  id: z.string(),
+  kind: z.string(),
+  queue: z.string(),
+  payload: z.unknown(),
+  priority: z.number().int().describe("Lower runs first"),
+  state: State,
+  runAt: z.string().describe("Not before this time"),
+  attempt: z.number().int().describe("Attempts started so far"),
+  maxAttempts: z.number().int(),
+  uniqueKey: z.string().nullable(),
+  leaseExpiresAt: z.string().nullable(),
+  lockedBy: z.string().nullable().describe("The instance that claimed it last"),
+  cancelRequested: z.boolean(),
+  progress: z.object({ percent: z.number(), message: z.string().optional() }).nullable(),
+  lastError: z.string().nullable(),
+  errors: z.array(z.object({
+    attempt: z.number().int(),
+    at: z.string(),
+    error: z.string(),
+    retryInMs: z.number().int().optional(),
+  })),
+  createdAt: z.string(),
+  attemptedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+}).openapi("Job");
+const JobList = z.object({
+  items: z.array(Job),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+}).openapi("JobList");
+const Counts = z.object(Object.fromEntries(JOB_STATES.map((s) => [s, z.number().int()])));
+const JobStats = z.object({
+  queues: z.array(z.object({
+    queue: z.string(),
+    counts: Counts,
+    oldestAvailableAgeSeconds: z.number().nullable()
+      .describe("How long the oldest due, unclaimed job has waited"),
+  })),
+  totals: Counts,
+}).openapi("JobStats");
+const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+const ListQuery = z.object({
+  state: State.optional(),
+  kind: z.string().max(100).optional(),
+  queue: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+function toJson(j: JobRecord): z.infer<typeof Job> {
+  return {
+    ...j,
+    runAt: j.runAt.toISOString(),
+    leaseExpiresAt: iso(j.leaseExpiresAt),
+    createdAt: j.createdAt.toISOString(),
+    attemptedAt: iso(j.attemptedAt),
+    finishedAt: iso(j.finishedAt),
+  };
+}
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: z.object({}).passthrough() } },
+});
+const guarded = {
+  401: problem("not authenticated"),
+  403: problem("missing permission"),
+};
+const one = (description: string) => ({
+  200: { description, content: { "application/json": { schema: Job } } },
+  ...guarded,
+  404: problem("no such job"),
+});
+
+/** Job admin routes, mounted at `/api/v1/admin/jobs`. */
+export const adminJobs = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      tags: ["admin"],
+      summary: "List jobs, newest first",
+      middleware: [requirePermission("jobs:read")] as const,
+      request: { query: ListQuery },
+      responses: {
+        200: {
+          description: "a page of jobs",
+          content: { "application/json": { schema: JobList } },
+        },
+        400: problem("bad filter"),
+        ...guarded,
+      },
+    }),
+    async (c) => {
+      const page = await c.var.services.jobs.list(c.req.valid("query"));
+      return c.json({ ...page, items: page.items.map(toJson) }, 200);
+    },
+  )
+  // Before /{id}, which would match "stats" too.
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/stats",
+      tags: ["admin"],
+      summary: "Jobs per queue and state, and the age of the oldest waiting job",
+      middleware: [requirePermission("jobs:read")] as const,
+      responses: {
+        200: { description: "statistics", content: { "application/json": { schema: JobStats } } },
+        ...guarded,
+      },
+    }),
+    async (c) => c.json(await c.var.services.jobs.stats(), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}",
+      tags: ["admin"],
+      summary: "One job, with its error history",
+      middleware: [requirePermission("jobs:read")] as const,
+      request: { params: IdParam },
+      responses: one("the job"),
+    }),
+    async (c) => c.json(toJson(await c.var.services.jobs.get(c.req.valid("param").id)), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/retry",
+      tags: ["admin"],
+      summary: "Run a job that is not running again, now",
+      middleware: [requirePermission("jobs:manage")] as const,
+      request: { params: IdParam },
+      responses: { ...one("the job, available again"), 409: problem("the job is running") },
+    }),
+    async (c) => c.json(toJson(await c.var.services.jobs.retry(c.req.valid("param").id)), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/cancel",
+      tags: ["admin"],
+      summary: "Cancel a waiting job, or ask a running one to stop",
+      middleware: [requirePermission("jobs:manage")] as const,
+      request: { params: IdParam },
+      responses: {
+        ...one("the job: cancelled, or running with cancelRequested"),
+        409: problem("the job is already finished"),
+      },
+    }),
+    async (c) => c.json(toJson(await c.var.services.jobs.cancel(c.req.valid("param").id)), 200),
+  );
