@@ -12,5 +12,5 @@ export async function pruneJobs(job: JobContext<{ retentionHours: number }>): Pr
     total += n;
     if (n < 1000) break;
   }
-  job.logger.info("pruned finished jobs", { deleted: total });
+  if (total) job.logger.info("pruned finished jobs", { deleted: total });
 }

@@ -172,6 +172,46 @@ dbTest(
   },
 );
 
+dbTest(
+  "job runner runs jobs.prune, which deletes only finished jobs past the retention",
+  async () => {
+    await reset();
+    const ids: Record<string, string> = {};
+    for (
+      const [name, state, hoursAgo] of [
+        ["oldSucceeded", "succeeded", 200],
+        ["oldDead", "dead", 200],
+        ["oldCancelled", "cancelled", 200],
+        ["recentSucceeded", "succeeded", 100],
+        ["oldAvailable", "available", 200],
+      ] as const
+    ) {
+      const { id } = await queue.enqueue("test.noop", {}, {
+        runAt: new Date(Date.now() + 3_600_000),
+      });
+      const finished = state === "available" ? null : new Date(Date.now() - hoursAgo * 3_600_000);
+      await db.sql`update jobs set state = ${state}, finished_at = ${finished},
+      created_at = now() - ${hoursAgo} * interval '1 hour' where id = ${id}`;
+      ids[name] = id;
+    }
+    const prune = await queue.enqueue("jobs.prune", { retentionHours: 168 });
+    const r = await startTestRunner(db);
+    try {
+      await waitFor(
+        "the prune job",
+        async () => (await jobRow(db.sql, prune.id)).state === "succeeded",
+      );
+    } finally {
+      await r.stop();
+    }
+    const left = await db.sql<{ id: string }[]>`select id from jobs order by id`;
+    assertEquals(
+      left.map((r) => r.id),
+      [ids.recentSucceeded, ids.oldAvailable, prune.id],
+    );
+  },
+);
+
 dbTest("job runner teardown", async () => {
   await db.drop();
 });
