@@ -215,6 +215,7 @@ export function createJobRepo(db: Queryable) {
       const rows = await db<{ id: string; attempt: number; max_attempts: number }[]>`
         select id, attempt, max_attempts from jobs
         where state = 'running' and lease_expires_at < now()
+        -- The order of jobs_lease_idx: the longest-expired first.
         order by lease_expires_at
         limit ${limit}
         -- Another instance's rescuer, or a holder inside ctx.transaction(), keeps its rows.

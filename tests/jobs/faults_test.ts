@@ -182,6 +182,8 @@ dbTest(
     assertEquals([row.state, row.attempt], ["succeeded", 2]);
     const marks = await marksOf(db.sql, id);
     assertEquals(marks.filter((m) => m.tag === "effect"), [{ attempt: 2, tag: "effect" }]);
+    assertEquals(marks.filter((m) => m.tag === "tx-effect"), [{ attempt: 2, tag: "tx-effect" }]);
+    assertEquals(marks.find((m) => m.tag === "stale-transaction-rejected")?.attempt, 1);
     assertEquals(marks.find((m) => m.tag === "stale-complete-rejected")?.attempt, 1);
     await reset();
   },
