@@ -4,8 +4,8 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
-import { requirePermission } from "../../lib/http/middleware/require_permission.ts";
 import { JOB_STATES, type JobRecord } from "../../lib/jobs/types.ts";
+import { errors, json, needs, Paging } from "./_schemas.ts";
 
 const State = z.enum(JOB_STATES).openapi("JobState");
 const Job = z.object({
@@ -51,12 +51,10 @@ const JobStats = z.object({
   totals: Counts,
 }).openapi("JobStats");
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
-const ListQuery = z.object({
+const ListQuery = Paging.extend({
   state: State.optional(),
   kind: z.string().max(100).optional(),
   queue: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
 });
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -71,19 +69,7 @@ function toJson(j: JobRecord): z.infer<typeof Job> {
   };
 }
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: z.object({}).passthrough() } },
-});
-const guarded = {
-  401: problem("not authenticated"),
-  403: problem("missing permission"),
-};
-const one = (description: string) => ({
-  200: { description, content: { "application/json": { schema: Job } } },
-  ...guarded,
-  404: problem("no such job"),
-});
+const one = (description: string) => ({ 200: json(description, Job) });
 
 /** Job admin routes, mounted at `/api/v1/admin/jobs`. */
 export const adminJobs = createRouter()
@@ -91,18 +77,11 @@ export const adminJobs = createRouter()
     createRoute({
       method: "get",
       path: "/",
-      tags: ["admin"],
+      tags: ["admin: jobs"],
       summary: "List jobs, newest first",
-      middleware: [requirePermission("jobs:read")] as const,
+      ...needs("jobs:read"),
       request: { query: ListQuery },
-      responses: {
-        200: {
-          description: "a page of jobs",
-          content: { "application/json": { schema: JobList } },
-        },
-        400: problem("bad filter"),
-        ...guarded,
-      },
+      responses: { 200: json("a page of jobs", JobList), ...errors(400, 401, 403) },
     }),
     async (c) => {
       const page = await c.var.services.jobs.list(c.req.valid("query"));
@@ -114,13 +93,10 @@ export const adminJobs = createRouter()
     createRoute({
       method: "get",
       path: "/stats",
-      tags: ["admin"],
+      tags: ["admin: jobs"],
       summary: "Jobs per queue and state, and the age of the oldest waiting job",
-      middleware: [requirePermission("jobs:read")] as const,
-      responses: {
-        200: { description: "statistics", content: { "application/json": { schema: JobStats } } },
-        ...guarded,
-      },
+      ...needs("jobs:read"),
+      responses: { 200: json("statistics", JobStats), ...errors(401, 403) },
     }),
     async (c) => c.json(await c.var.services.jobs.stats(), 200),
   )
@@ -128,11 +104,11 @@ export const adminJobs = createRouter()
     createRoute({
       method: "get",
       path: "/{id}",
-      tags: ["admin"],
+      tags: ["admin: jobs"],
       summary: "One job, with its error history",
-      middleware: [requirePermission("jobs:read")] as const,
+      ...needs("jobs:read"),
       request: { params: IdParam },
-      responses: one("the job"),
+      responses: { ...one("the job"), ...errors(401, 403, 404) },
     }),
     async (c) => c.json(toJson(await c.var.services.jobs.get(c.req.valid("param").id)), 200),
   )
@@ -140,11 +116,11 @@ export const adminJobs = createRouter()
     createRoute({
       method: "post",
       path: "/{id}/retry",
-      tags: ["admin"],
+      tags: ["admin: jobs"],
       summary: "Run a job that is not running again, now",
-      middleware: [requirePermission("jobs:manage")] as const,
+      ...needs("jobs:manage"),
       request: { params: IdParam },
-      responses: { ...one("the job, available again"), 409: problem("the job is running") },
+      responses: { ...one("the job, available again"), ...errors(401, 403, 404, 409) },
     }),
     async (c) => c.json(toJson(await c.var.services.jobs.retry(c.req.valid("param").id)), 200),
   )
@@ -152,13 +128,13 @@ export const adminJobs = createRouter()
     createRoute({
       method: "post",
       path: "/{id}/cancel",
-      tags: ["admin"],
+      tags: ["admin: jobs"],
       summary: "Cancel a waiting job, or ask a running one to stop",
-      middleware: [requirePermission("jobs:manage")] as const,
+      ...needs("jobs:manage"),
       request: { params: IdParam },
       responses: {
         ...one("the job: cancelled, or running with cancelRequested"),
-        409: problem("the job is already finished"),
+        ...errors(401, 403, 404, 409),
       },
     }),
     async (c) => c.json(toJson(await c.var.services.jobs.cancel(c.req.valid("param").id)), 200),
