@@ -35,3 +35,16 @@ Deno.test("docs/configuration.md lists every key with its default", async () => 
     if (spec.default) assertEquals(row!.includes(spec.default), true, `${spec.env} default`);
   }
 });
+
+Deno.test("loadConfig reads per-queue job concurrency and refuses unknown queues", () => {
+  assertEquals(loadConfig({ env: {} }).jobConcurrency, {});
+  const c = loadConfig({ env: { REVENGE_JOB_CONCURRENCY: "scan=2, metadata=16" } });
+  assertEquals(c.jobConcurrency, { scan: 2, metadata: 16 });
+  assertEquals(loadConfig({ env: {} }).jobWorkers, 2);
+  assertThrows(
+    () => loadConfig({ env: { REVENGE_JOB_CONCURRENCY: "scans=2" } }),
+    ConfigError,
+    "REVENGE_JOB_CONCURRENCY: must be queue=number pairs",
+  );
+  assertThrows(() => loadConfig({ env: { REVENGE_JOB_WORKERS: "65" } }), ConfigError);
+});
