@@ -117,7 +117,11 @@ export function createWorkerPool(o: WorkerPoolOptions): WorkerPool {
     }
   }
 
-  /** Terminates a worker, reports its jobs lost and starts a replacement. */
+  /**
+   * Terminates a worker, reports its jobs lost and starts a replacement. A
+   * worker stuck in an endless synchronous loop does not actually stop
+   * (denoland/deno#35657); it is abandoned, and stops if the loop ever ends.
+   */
   function lose(slot: Slot, why: string): void {
     if (slot.dead) return;
     slot.dead = true;

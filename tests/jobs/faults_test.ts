@@ -48,7 +48,7 @@ dbTest(
   "job runner reruns the job of a worker stuck mid-job after its lease expires, attempt + 1, dead at max, nothing else touched",
   async () => {
     const { before, snapshot } = await bystanders();
-    const stuck = await queue.enqueue("test.block", {});
+    const stuck = await queue.enqueue("test.block", { ms: 3_000 });
     const others = await Promise.all(
       Array.from({ length: 20 }, (_, i) => queue.enqueue("test.record", { tag: `o${i}` })),
     );
