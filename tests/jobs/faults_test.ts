@@ -47,6 +47,7 @@ function assertDelayBands(retryInMs: (number | undefined)[], nominal: number[]) 
 dbTest(
   "job runner reruns the job of a worker stuck mid-job after its lease expires, attempt + 1, dead at max, nothing else touched",
   async () => {
+    await reset();
     const { before, snapshot } = await bystanders();
     const stuck = await queue.enqueue("test.block", { ms: 3_000 });
     const others = await Promise.all(
@@ -83,13 +84,13 @@ dbTest(
       assertEquals(marks.filter((m) => m.tag !== "start").length, 1, `job ${o.id} effects`);
     }
     assertEquals(await snapshot(), before);
-    await reset();
   },
 );
 
 dbTest(
   "job runner retries a job that crashes its worker with growing back-off, then marks it dead, while other jobs flow",
   async () => {
+    await reset();
     const crash = await queue.enqueue("test.crash", {});
     const others = await Promise.all(
       Array.from(
@@ -97,7 +98,9 @@ dbTest(
         (_, i) => queue.enqueue("test.record", { tag: `o${i}`, sleepMs: 20 }),
       ),
     );
-    const r = await startTestRunner(db, { workers: 2 });
+    // Four attempts on two workers: without replacements no worker would be left for the last.
+    const backoff = { baseMs: 50, capMs: 100, jitter: 0.2 };
+    const r = await startTestRunner(db, { workers: 2, backoff });
     try {
       await waitFor(
         "the crashing job to die",
@@ -112,21 +115,21 @@ dbTest(
       await r.stop(0);
     }
     const row = await jobRow(db.sql, crash.id);
-    assertEquals(row.attempt, 3);
-    assertEquals((await marksOf(db.sql, crash.id)).map((m) => m.attempt), [1, 2, 3]);
-    assertDelayBands(row.errors.slice(0, 2).map((e) => e.retryInMs), [50, 100]);
-    assertEquals(row.errors[2].retryInMs, undefined);
+    assertEquals(row.attempt, 4);
+    assertEquals((await marksOf(db.sql, crash.id)).map((m) => m.attempt), [1, 2, 3, 4]);
+    assertDelayBands(row.errors.slice(0, 3).map((e) => e.retryInMs), [50, 100, 100]);
+    assertEquals(row.errors[3].retryInMs, undefined);
     // A job that shared a crashed worker may have run again, but its effect committed once.
     for (const o of others) {
       assertEquals((await marksOf(db.sql, o.id)).filter((m) => m.tag !== "start").length, 1);
     }
-    await reset();
   },
 );
 
 dbTest(
   "job runner retries an always-failing job with back-off growing to the cap, then marks it dead, while other jobs flow",
   async () => {
+    await reset();
     const failing = await queue.enqueue("test.fail", {});
     const r = await startTestRunner(db, { workers: 2 });
     const others: string[] = [];
@@ -160,13 +163,13 @@ dbTest(
     const [{ attempts }] = await db.sql<{ attempts: number[] }[]>`
     select array_agg(distinct attempt) as attempts from jobs where kind = 'test.record'`;
     assertEquals(attempts, [1]);
-    await reset();
   },
 );
 
 dbTest(
   "job runner ignores a stale worker finishing after its job was rescued and claimed again: 0 rows, effects rolled back",
   async () => {
+    await reset();
     const { id } = await queue.enqueue("test.stale", { blockMs: 2_500 });
     // The blocked worker must live on to finish stale, so stall detection is off here.
     const r = await startTestRunner(db, { workers: 2, leaseMs: 500, stallMs: 60_000 });
@@ -185,7 +188,6 @@ dbTest(
     assertEquals(marks.filter((m) => m.tag === "tx-effect"), [{ attempt: 2, tag: "tx-effect" }]);
     assertEquals(marks.find((m) => m.tag === "stale-transaction-rejected")?.attempt, 1);
     assertEquals(marks.find((m) => m.tag === "stale-complete-rejected")?.attempt, 1);
-    await reset();
   },
 );
 

@@ -56,8 +56,6 @@ dbTest(
     const [{ lockers }] = await db.sql<{ lockers: number }[]>`
     select count(distinct locked_by)::int as lockers from jobs`;
     assertEquals(lockers, 2);
-    await db.sql`delete from jobs`;
-    await db.sql`delete from job_marks`;
   },
 );
 
@@ -167,8 +165,6 @@ dbTest(
     } finally {
       await r2.stop(0);
     }
-    await db.sql`delete from jobs`;
-    await db.sql`delete from job_marks`;
   },
 );
 
