@@ -60,8 +60,9 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       return n;
     },
     start() {
-      // TODO(#4): run the prune as a periodic job of the queue instead of a
-      // timer in every instance (harmless meanwhile: the delete is idempotent).
+      // A timer on every instance, not a periodic job: the delete is idempotent,
+      // and it follows the service's injectable clock, which a job handler in a
+      // worker thread does not share.
       const run = () =>
         service.prune().catch((e) => logger.warn("audit prune failed", { error: e as Error }));
       timer = setInterval(run, deps.pruneIntervalMs ?? 3_600_000);

@@ -77,7 +77,7 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
   let housekeeping: ReturnType<typeof setInterval> | undefined;
 
   async function tidy() {
-    // TODO(#4): a periodic job of the queue instead of a timer per instance.
+    // A timer per instance, like the audit prune: idempotent deletes on the service clock.
     try {
       await sessions.cleanup();
       await createPasswordResetRepo(sql).deleteExpired(clock.now());

@@ -3,8 +3,11 @@ import { createTestDatabase } from "../../tests/db.ts";
 import { dbTest } from "../../tests/harness.ts";
 import { migrate, MigrationError, migrationStatus, readMigrations } from "./migrate.ts";
 
+const parent = await Deno.makeTempDir({ prefix: "revenge-mig-" });
+globalThis.addEventListener("unload", () => Deno.removeSync(parent, { recursive: true }));
+
 async function dirWith(files: Record<string, string>): Promise<URL> {
-  const dir = await Deno.makeTempDir({ prefix: "revenge-mig-" });
+  const dir = await Deno.makeTempDir({ dir: parent });
   for (const [name, sql] of Object.entries(files)) await Deno.writeTextFile(`${dir}/${name}`, sql);
   return new URL(`file://${dir}/`);
 }
