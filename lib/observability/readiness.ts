@@ -19,33 +19,53 @@ export interface Readiness {
   check(): Promise<ReadinessReport>;
 }
 
-/** Creates the probe state for a pool. */
-export function createReadiness(sql: Sql, timeoutMs = 2000): Readiness {
+/**
+ * Creates the probe state for a pool. Probes can arrive in floods (load
+ * balancers, orchestrators, a start-up poll loop): at most one ping is in
+ * flight, and a result is reused for `cacheMs`, so probing never queues
+ * queries on the pool or slows the server it watches.
+ */
+export function createReadiness(sql: Sql, timeoutMs = 2000, cacheMs = 500): Readiness {
+  let inflight: Promise<"ok" | "unreachable"> | undefined;
+  let last: { at: number; result: "ok" | "unreachable" } | undefined;
+
+  async function ping(): Promise<"ok" | "unreachable"> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        sql`select 1`,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error("timeout")), timeoutMs);
+        }),
+      ]);
+      return "ok";
+    } catch {
+      return "unreachable";
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function database(): Promise<"ok" | "unreachable"> {
+    if (last && performance.now() - last.at < cacheMs) return Promise.resolve(last.result);
+    inflight ??= ping().then((result) => {
+      last = { at: performance.now(), result };
+      inflight = undefined;
+      return result;
+    });
+    return inflight;
+  }
+
   const state: Readiness = {
     started: false,
     migrated: false,
     draining: false,
     async check() {
-      let database: "ok" | "unreachable" = "unreachable";
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      try {
-        await Promise.race([
-          sql`select 1`,
-          new Promise((
-            _,
-            reject,
-          ) => (timer = setTimeout(() => reject(new Error("timeout")), timeoutMs))),
-        ]);
-        database = "ok";
-      } catch {
-        /* stays unreachable */
-      } finally {
-        clearTimeout(timer);
-      }
+      const db = await database();
       const migrations = state.migrated ? "ok" : "pending";
       return {
-        ready: database === "ok" && migrations === "ok" && !state.draining,
-        checks: { database, migrations },
+        ready: db === "ok" && migrations === "ok" && !state.draining,
+        checks: { database: db, migrations },
       };
     },
   };
