@@ -82,37 +82,56 @@ dbTest("main on SIGTERM exits 0 and leaves no PostgreSQL behind", async () => {
   }
 });
 
-dbTest("main after kill -9 starts again with one PostgreSQL and no data lost", async () => {
-  const dir = await tempDataDir();
-  try {
-    const first = spawnRevenge({ REVENGE_DATA_DIR: dir });
-    const url1 = await first.listening;
-    assertEquals(await waitForStatus(url1 + "/readyz", 200), 200);
-    const sql = socketSql(dir);
-    await sql`insert into server_settings (key, value) values ('crash-test', '"kept"')`;
-    await sql.end();
-    first.child.kill("SIGKILL");
-    await first.status;
+dbTest(
+  "main after kill -9 or a stale postmaster.pid starts again with one PostgreSQL and no data lost",
+  async () => {
+    const dir = await tempDataDir();
+    try {
+      const first = spawnRevenge({ REVENGE_DATA_DIR: dir });
+      const url1 = await first.listening;
+      assertEquals(await waitForStatus(url1 + "/readyz", 200), 200);
+      const sql = socketSql(dir);
+      await sql`insert into server_settings (key, value) values ('crash-test', '"kept"')`;
+      await sql.end();
+      first.child.kill("SIGKILL");
+      await first.status;
 
-    const second = spawnRevenge({ REVENGE_DATA_DIR: dir });
-    const url2 = await second.listening;
-    assertEquals(await waitForStatus(url2 + "/readyz", 200), 200);
-    const masters = postgresPids(dir).filter((pid) => {
-      const cmd = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
-      return cmd.includes("-D\0"); // only the postmaster carries the -D argument
-    });
-    assertEquals(masters.length, 1, `postmasters: ${masters}`);
-    const sql2 = socketSql(dir);
-    const [row] = await sql2`select value from server_settings where key = 'crash-test'`;
-    await sql2.end();
-    assertEquals(row?.value, "kept");
-    second.child.kill("SIGTERM");
-    assertEquals((await second.status).code, 0);
-    assertEquals(await waitNoPostgres(dir), []);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+      const second = spawnRevenge({ REVENGE_DATA_DIR: dir });
+      const url2 = await second.listening;
+      assertEquals(await waitForStatus(url2 + "/readyz", 200), 200);
+      const masters = postgresPids(dir).filter((pid) => {
+        const cmd = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
+        return cmd.includes("-D\0"); // only the postmaster carries the -D argument
+      });
+      assertEquals(masters.length, 1, `postmasters: ${masters}`);
+      const sql2 = socketSql(dir);
+      const [row] = await sql2`select value from server_settings where key = 'crash-test'`;
+      // Only the Unix socket in the data dir: no TCP port.
+      const [{ listen_addresses }] = await sql2`show listen_addresses`;
+      await sql2.end();
+      assertEquals(row?.value, "kept");
+      assertEquals(listen_addresses, "");
+      second.child.kill("SIGTERM");
+      assertEquals((await second.status).code, 0);
+      assertEquals(await waitNoPostgres(dir), []);
+
+      // A stale postmaster.pid naming a process that is not ours (here: this
+      // test runner) must not keep PostgreSQL from starting.
+      await Deno.writeTextFile(
+        `${dir}/postgres/data/postmaster.pid`,
+        `${Deno.pid}\n${dir}/postgres/data\n0\n5432\n\n\n0 0\nready\n`,
+      );
+      const third = spawnRevenge({ REVENGE_DATA_DIR: dir });
+      const url3 = await third.listening;
+      assertEquals(await waitForStatus(url3 + "/readyz", 200), 200);
+      third.child.kill("SIGTERM");
+      assertEquals((await third.status).code, 0);
+      assertEquals(await waitNoPostgres(dir), []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
 
 dbTest("main restarts the embedded PostgreSQL when it dies", async () => {
   const dir = await tempDataDir();
