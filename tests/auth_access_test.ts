@@ -8,7 +8,7 @@ import { hasPermission } from "../lib/model/permissions.ts";
 import { isPublicRoute } from "../lib/http/public_routes.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
-import { call, createUser, fill, operations, setupAdmin } from "./auth_helpers.ts";
+import { call, createUser, fill, operations, setupAdmin, USER_PASSWORD } from "./auth_helpers.ts";
 
 /** A body each operation would accept, so a refusal is about access, not input. */
 function bodyFor(method: string, template: string): unknown {
@@ -213,3 +213,63 @@ dbTest(
     }
   },
 );
+
+dbTest("users:manage cannot grant libraries the granter cannot see", async () => {
+  const app = await startTestApp();
+  try {
+    const admin = await setupAdmin(app);
+    const role = await call(app, "POST", "/api/v1/rbac/roles", {
+      token: admin.token,
+      body: { name: "usermgr", permissions: ["users:read", "users:manage"] },
+    });
+    assertEquals(role.status, 201);
+    const mgr = await createUser(app, admin.token, "mgr", ["user", "usermgr"]);
+    const plain = await createUser(app, admin.token, "plain2");
+    const [seen, hidden] = [crypto.randomUUID(), crypto.randomUUID()];
+    const grant = (token: string, id: string, libraryIds: string[]) =>
+      call(app, "PUT", `/api/v1/admin/users/${id}/libraries`, { token, body: { libraryIds } });
+    assertEquals((await grant(admin.token, mgr.id, [seen])).status, 200);
+
+    // Not to themself, not to anyone else: a library the manager was never granted.
+    assertEquals((await grant(mgr.token, mgr.id, [seen, hidden])).status, 403);
+    assertEquals((await grant(mgr.token, plain.id, [hidden])).status, 403);
+    const mine = await call(app, "GET", `/api/v1/admin/users/${mgr.id}/libraries`, {
+      token: admin.token,
+    });
+    assertEquals(mine.body.libraryIds, [seen]);
+    // What the manager sees, they may pass on; holders of libraries:manage grant any.
+    assertEquals((await grant(mgr.token, plain.id, [seen])).status, 200);
+    assertEquals((await grant(admin.token, plain.id, [seen, hidden])).status, 200);
+    // Keeping a grant the target already has is not a new grant.
+    assertEquals((await grant(mgr.token, plain.id, [hidden])).status, 200);
+  } finally {
+    await app.close();
+  }
+});
+
+dbTest("the admin password routes do not bypass the current password for oneself", async () => {
+  const app = await startTestApp();
+  try {
+    const admin = await setupAdmin(app);
+    const mod = await createUser(app, admin.token, "mod2", ["user", "moderator"]);
+    // A stolen session alone must not be enough to take over the account.
+    const set = await call(app, "POST", `/api/v1/admin/users/${mod.id}/password`, {
+      token: mod.token,
+      body: { newPassword: "the thief chose this" },
+    });
+    assertEquals(set.status, 409);
+    const link = await call(app, "POST", `/api/v1/admin/users/${mod.id}/password-reset-link`, {
+      token: mod.token,
+    });
+    assertEquals(link.status, 409);
+    assertEquals((await call(app, "GET", "/api/v1/users/me", { token: mod.token })).status, 200);
+    // The way for oneself: the current password.
+    const own = await call(app, "POST", "/api/v1/users/me/password", {
+      token: mod.token,
+      body: { currentPassword: USER_PASSWORD, newPassword: "my own new password" },
+    });
+    assertEquals(own.status, 204);
+  } finally {
+    await app.close();
+  }
+});

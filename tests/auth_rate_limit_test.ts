@@ -123,3 +123,25 @@ dbTest("brute force hits 429 per address and per account (Redis limiter)", async
     await redis.stop();
   }
 });
+
+dbTest(
+  "a Unicode look-alike of a username neither logs in nor escapes its account's delay",
+  async () => {
+    const clock = createTestClock();
+    const app = await startTestApp({ clock, env: { REVENGE_TRUSTED_PROXIES: "127.0.0.1" } });
+    try {
+      await setupAdmin(app);
+      for (let i = 1; i <= 11; i++) {
+        const r = await tryLogin(app, "admin", "wrong password", `203.0.113.${i}`);
+        assertEquals(r.status, 401, `account attempt ${i}`);
+      }
+      assertLimited(await tryLogin(app, "ADMIN", ADMIN_PASSWORD, "203.0.113.20"), "case differs");
+      // U+0130 (İ): PostgreSQL's lower() in a UTF-8 locale makes it "i", JavaScript's makes
+      // it "i̇". Were it looked up, it would be a fresh throttle key for the same account.
+      const lookalike = await tryLogin(app, "admİn", ADMIN_PASSWORD, "203.0.113.21");
+      assertEquals(lookalike.status, 401, "no such user, whatever the database's locale");
+    } finally {
+      await app.close();
+    }
+  },
+);

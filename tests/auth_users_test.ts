@@ -214,3 +214,25 @@ dbTest("a one-time reset link sets a new password and ends every session", async
     await app.close();
   }
 });
+
+dbTest("the public reset-password form refuses bodies over the body limit", async () => {
+  const app = await startTestApp({ env: { REVENGE_BODY_LIMIT_BYTES: "4096" } });
+  try {
+    await setupAdmin(app);
+    // Unauthenticated and outside /api: without the limit the page would read any size.
+    const big = await app.fetch("/reset-password", {
+      method: "POST",
+      body: new URLSearchParams({ token: "x", newPassword: "y".repeat(64 * 1024) }),
+    });
+    await big.body?.cancel();
+    assertEquals(big.status, 413);
+    const small = await app.fetch("/reset-password", {
+      method: "POST",
+      body: new URLSearchParams({ token: "x", newPassword: "y".repeat(100) }),
+    });
+    await small.body?.cancel();
+    assertEquals(small.status, 400, "a small bad request still reaches the form");
+  } finally {
+    await app.close();
+  }
+});

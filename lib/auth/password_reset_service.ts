@@ -12,7 +12,7 @@ import { createSessionRepo } from "../db/session_repo.ts";
 import { createUserRepo } from "../db/user_repo.ts";
 import type { AuditContext } from "../model/account.ts";
 import type { Clock } from "../model/clock.ts";
-import { NotFoundError, ValidationError } from "../model/errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../model/errors.ts";
 import type { Principal } from "../model/permissions.ts";
 import type { AccessCache } from "./access_cache.ts";
 import type { AuditService } from "./audit_service.ts";
@@ -21,6 +21,7 @@ import { checkNewPassword, normalizePassword } from "./password_policy.ts";
 import { guardUserTarget } from "./target_guard.ts";
 import { hashToken, looksLike, newToken } from "./tokens.ts";
 import { transact } from "./transact.ts";
+import { OWN_PASSWORD } from "./user_service.ts";
 
 /** How long a reset link works. */
 export const RESET_TTL_MS = 24 * 3_600_000;
@@ -54,6 +55,8 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps): Pass
   const { sql, clock, cache, hasher, audit } = deps;
   return {
     async createLink(principal, userId, baseUrl, ctx) {
+      // As with setting it outright: one's own password changes with the current one.
+      if (principal.userId === userId) throw new ConflictError(OWN_PASSWORD);
       const token = newToken("reset");
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + RESET_TTL_MS);

@@ -8,7 +8,12 @@
 import type { Queryable, Sql } from "../db/client.ts";
 import { createSessionRepo, type SessionRecord } from "../db/session_repo.ts";
 import { createUserRepo } from "../db/user_repo.ts";
-import type { AuditContext, SessionInfo, User } from "../model/account.ts";
+import {
+  type AuditContext,
+  type SessionInfo,
+  type User,
+  USERNAME_PATTERN,
+} from "../model/account.ts";
 import type { Clock } from "../model/clock.ts";
 import { NotFoundError, UnauthorizedError, ValidationError } from "../model/errors.ts";
 import type { Principal } from "../model/permissions.ts";
@@ -110,7 +115,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     async login(input, ctx, previousToken) {
       const attempt = await throttle.begin(input.username, ctx.clientIp);
       const password = normalizePassword(input.password);
-      const user = passwordLengthOk(password)
+      // Only a well-formed name is looked up: the database's lower() may fold
+      // non-ASCII look-alikes ("admİn") onto a real name that the throttle's
+      // key, above, keeps apart, which would reset the account's delay.
+      const user = passwordLengthOk(password) && USERNAME_PATTERN.test(input.username)
         ? await createUserRepo(sql).byUsername(input.username)
         : undefined;
       if (!user) {

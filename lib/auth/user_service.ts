@@ -13,7 +13,7 @@ import { createUserRepo, type UserChanges } from "../db/user_repo.ts";
 import { type AuditContext, type Page, type User, USERNAME_PATTERN } from "../model/account.ts";
 import type { Clock } from "../model/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../model/errors.ts";
-import type { Principal } from "../model/permissions.ts";
+import { hasPermission, type Principal } from "../model/permissions.ts";
 import { covers } from "../model/permission_catalog.ts";
 import type { AccessCache } from "./access_cache.ts";
 import type { AuditService } from "./audit_service.ts";
@@ -61,6 +61,10 @@ export interface UserService {
     ctx: AuditContext,
   ): Promise<string[]>;
 }
+
+/** Refusal of the administrative password routes for one's own account. */
+export const OWN_PASSWORD =
+  "Change your own password with the current one (POST /api/v1/users/me/password).";
 
 /** Creates the user administration service. */
 export function createUserService(deps: UserServiceDeps): UserService {
@@ -229,6 +233,8 @@ export function createUserService(deps: UserServiceDeps): UserService {
     },
 
     async setPassword(principal, id, password, ctx) {
+      // A stolen session alone must not change its owner's password.
+      if (principal.userId === id) throw new ConflictError(OWN_PASSWORD);
       const user = await load(sql, id);
       checkNewPassword(password, { username: user.username, field: "newPassword" });
       const hash = await hasher.hash(normalizePassword(password));
@@ -256,7 +262,19 @@ export function createUserService(deps: UserServiceDeps): UserService {
       await transact(sql, cache, async (tx, invalidate) => {
         await guardUserTarget(tx, principal, id, "users:manage");
         await load(tx, id);
-        await createLibraryGrantRepo(tx).set(id, ids, clock.now());
+        const grants = createLibraryGrantRepo(tx);
+        // Nobody hands out what they do not hold: without libraries:manage, only
+        // libraries one is granted oneself may be added.
+        if (!hasPermission(principal.permissions, "libraries:manage")) {
+          const held = new Set([
+            ...await grants.listForUser(principal.userId),
+            ...await grants.listForUser(id),
+          ]);
+          if (ids.some((l) => !held.has(l))) {
+            throw new ForbiddenError("You cannot grant libraries you are not granted yourself.");
+          }
+        }
+        await grants.set(id, ids, clock.now());
         invalidate({ kind: "user", id });
         await audit.record(tx, ctx, {
           action: "user.libraries.changed",

@@ -68,14 +68,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     c.set("services", deps.services);
     await next();
   });
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes,
-      onError: (c) =>
-        problem(c as Context<AppEnv>, 413, `Request body exceeds ${deps.bodyLimitBytes} bytes.`),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.bodyLimitBytes,
+    onError: (c) =>
+      problem(c as Context<AppEnv>, 413, `Request body exceeds ${deps.bodyLimitBytes} bytes.`),
+  });
+  app.use("/api/*", limitBody);
+  // The one page that reads a body, and it answers without a login.
+  app.use("/reset-password", limitBody);
   // Until migrations are applied, the API would only produce confusing 500s.
   app.use("/api/v1/*", async function startupGate(c, next) {
     if (!c.get("services").readiness.started) {

@@ -196,7 +196,7 @@ export const adminUsers = createRouter()
       summary: "Set a user's password (ends all their sessions)",
       ...needs("users:update"),
       request: { params: UserIdParam, body: jsonBody(z.object({ newPassword: Password })) },
-      responses: { 204: { description: "set" }, ...errors(400, 401, 403, 404, 415) },
+      responses: { 204: { description: "set" }, ...errors(400, 401, 403, 404, 409, 415) },
     }),
     async (c) => {
       await c.var.services.auth.users.setPassword(
@@ -225,7 +225,7 @@ export const adminUsers = createRouter()
             "PasswordResetLink",
           ),
         ),
-        ...errors(400, 401, 403, 404),
+        ...errors(400, 401, 403, 404, 409),
       },
     }),
     async (c) => {
