@@ -112,6 +112,8 @@ dbTest("createApp sets security headers without unsafe-inline scripts", async ()
     assertEquals(res.headers.get("x-content-type-options"), "nosniff");
     assertEquals(res.headers.get("referrer-policy"), "strict-origin-when-cross-origin");
   }
+  const api = await app.request("/api/v1/system/info");
+  assertEquals(api.headers.get("cache-control"), "no-store");
 });
 
 dbTest(

@@ -20,6 +20,7 @@
 import { RateLimitedError } from "../model/errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { BackoffPolicy, RateLimitStore } from "./rate_limit.ts";
+import { addressBucket } from "../model/address_bucket.ts";
 
 /** Back-off per client address. */
 export const ADDRESS_BACKOFF: BackoffPolicy = {
@@ -60,7 +61,7 @@ export function createLoginThrottle(store: RateLimitStore, logger: Logger): Logi
   };
   return {
     async begin(account, clientIp) {
-      const ipKey = `login-ip:${clientIp ?? "unknown"}`;
+      const ipKey = `login-ip:${clientIp ? addressBucket(clientIp) : "unknown"}`;
       const accountKey = `login-account:${account.toLowerCase().slice(0, 64)}`;
       let ip, acc;
       try {

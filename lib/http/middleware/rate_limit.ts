@@ -9,6 +9,7 @@ import { RateLimitedError } from "../../model/errors.ts";
 import type { BudgetResult, RateLimitStore } from "../../auth/rate_limit.ts";
 import { assertBudgetPolicy } from "../../auth/rate_limit_gcra.ts";
 import type { AppEnv } from "../types.ts";
+import { addressBucket } from "../../model/address_bucket.ts";
 
 /** Options for {@linkcode rateLimit}. */
 export interface RateLimitOptions {
@@ -39,7 +40,7 @@ function setHeaders(c: Context<AppEnv>, name: string, policy: string, r: BudgetR
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const name = options.name ?? "default";
   if (!/^[a-z0-9_-]+$/i.test(name)) throw new RangeError(`bad rate-limit policy name ${name}`);
-  const key = options.key ?? ((c) => `ip:${c.var.clientIp}`);
+  const key = options.key ?? ((c) => `ip:${addressBucket(c.var.clientIp)}`);
   const budget = { limit: options.limit, windowMs: options.windowMs };
   assertBudgetPolicy(budget);
   const policy = `"${name}";q=${options.limit};w=${Math.ceil(options.windowMs / 1000)}`;

@@ -99,6 +99,19 @@ async function limiterBehaviour(t: Deno.TestContext, open: () => RateLimitStore)
     }
   });
 
+  await t.step("shares one budget across an IPv6 /64, not across /64s", async () => {
+    const store = open();
+    try {
+      const app = appWith(store);
+      assertEquals((await app.get("2001:db8:1:2::1")).status, 200);
+      assertEquals((await app.get("2001:db8:1:2:dead:beef::7")).status, 200);
+      assertEquals((await app.get("2001:db8:1:2::ffff")).status, 429, "same /64, budget spent");
+      assertEquals((await app.get("2001:db8:1:3::1")).status, 200, "another /64");
+    } finally {
+      await store.close();
+    }
+  });
+
   await t.step(
     "keys on the client address, ignoring X-Forwarded-For from untrusted peers",
     async () => {

@@ -29,6 +29,11 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     h.set("x-content-type-options", "nosniff");
     h.set("referrer-policy", "strict-origin-when-cross-origin");
     h.set("x-frame-options", "DENY");
+    // API answers carry tokens, keys and personal data: no cache may keep
+    // them unless a route chose otherwise (Swagger UI's assets do).
+    if (c.req.path.startsWith("/api/") && !h.has("cache-control")) {
+      h.set("cache-control", "no-store");
+    }
     // Browsers ignore COOP on plain-HTTP origins other than loopback and log
     // a console error on every page load (a LAN install on http://192.168…):
     // send it only where it takes effect.
