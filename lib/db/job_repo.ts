@@ -258,7 +258,12 @@ export function createJobRepo(db: Queryable) {
           where state in ('succeeded', 'dead', 'cancelled')
             and finished_at < now() - ${retentionMs} * interval '1 millisecond'
           limit ${limit}
-        ) returning id`;
+        )
+        -- Checked again on the row being deleted: a job retried after the subquery's
+        -- snapshot was taken is unfinished now and must stay.
+        and state in ('succeeded', 'dead', 'cancelled')
+        and finished_at < now() - ${retentionMs} * interval '1 millisecond'
+        returning id`;
       return rows.length;
     },
   };

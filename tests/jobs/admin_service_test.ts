@@ -1,3 +1,4 @@
+import { createJobAdminRepo } from "../../lib/db/job_admin_repo.ts";
 import { createJobRepo } from "../../lib/db/job_repo.ts";
 import { createJobAdminService } from "../../lib/jobs/job_admin_service.ts";
 import { ConflictError, NotFoundError } from "../../lib/model/errors.ts";
@@ -114,6 +115,35 @@ dbTest("JobAdminService stats counts jobs by queue and state with the oldest wai
   assertEquals(stats.totals.succeeded, 1);
   assertEquals(stats.totals.dead, 0);
 });
+
+dbTest(
+  "JobAdminService retry racing the pruner: the job it made available is not deleted",
+  async () => {
+    await reset();
+    const { id } = await queue.enqueue("test.noop", {});
+    await db.sql`update jobs set state = 'dead', finished_at = now() - interval '10 days'
+    where id = ${id}`;
+    // The retry holds the row while the pruner picks its victims from an older snapshot.
+    const tx = await db.sql.reserve();
+    try {
+      await tx`begin`;
+      await createJobAdminRepo(tx).retry(id);
+      const pruned = createJobRepo(db.sql).pruneFinished(3_600_000, 1000);
+      await waitFor("the pruner to wait for the row", async () => {
+        const [{ n }] = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'
+          and query like '%delete from jobs%'`;
+        return n === 1;
+      }, 10_000);
+      await tx`commit`;
+      assertEquals(await pruned, 0);
+    } finally {
+      tx.release();
+    }
+    assertEquals((await jobRow(db.sql, id)).state, "available");
+  },
+);
 
 dbTest("JobAdminService teardown", async () => {
   await db.drop();
