@@ -95,6 +95,41 @@ dbTest("JobAdminService cancel stops a running job cooperatively through its sig
   assertEquals([row.attempt, row.last_error, row.errors], [1, "cancelled", []]);
 });
 
+// The NOTIFY that tells a runner at once is best-effort (its LISTEN connection may be
+// down); these requests travel only through the row, as a lost notification would leave them.
+dbTest(
+  "JobAdminService cancel is honoured when the running job then fails on its own",
+  async () => {
+    await reset();
+    const { id } = await queue.enqueue("test.fail_on_cancel", {});
+    const r = await startTestRunner(db, { heartbeatMs: 10_000 });
+    try {
+      await waitFor("start", async () => (await marksOf(db.sql, id)).length === 1);
+      await createJobAdminRepo(db.sql).cancel(id);
+      await waitFor(
+        "the attempt to end",
+        async () => (await jobRow(db.sql, id)).state !== "running",
+      );
+      const row = await jobRow(db.sql, id);
+      assertEquals([row.state, row.attempt], ["cancelled", 1]);
+      assert(row.finished_at !== null, "a cancelled job is finished");
+    } finally {
+      await r.stop(0);
+    }
+  },
+);
+
+dbTest("JobAdminService cancel is honoured when shutdown gives the running job back", async () => {
+  await reset();
+  const { id } = await queue.enqueue("test.hang", {});
+  const r = await startTestRunner(db, { heartbeatMs: 10_000 });
+  await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
+  await createJobAdminRepo(db.sql).cancel(id);
+  await r.stop(200);
+  const row = await jobRow(db.sql, id);
+  assertEquals([row.state, row.lease_expires_at], ["cancelled", null]);
+});
+
 dbTest("JobAdminService stats counts jobs by queue and state with the oldest wait", async () => {
   await reset();
   await queue.enqueue("test.noop", {});
