@@ -50,7 +50,12 @@ scope.onmessage = async ({ data: msg }) => {
     }
     case "run": {
       const outcome = await executor!.run(msg.job, msg.timeoutMs);
-      scope.postMessage({ type: "done", id: msg.job.id, outcome });
+      scope.postMessage({
+        type: "done",
+        id: msg.job.id,
+        leaseToken: msg.job.leaseToken,
+        outcome,
+      });
       break;
     }
     case "cancel":

@@ -155,22 +155,30 @@ export function createJobRepo(db: Queryable) {
       return rows.length === 1;
     },
 
-    /** Records a failed attempt: retryable after back-off, or dead. Null when the lease is not ours. */
-    async fail(lease: Lease, outcome: FailOutcome): Promise<"retryable" | "dead" | null> {
+    /**
+     * Records a failed attempt: retryable after back-off, or dead; cancelled
+     * if a cancellation was asked meanwhile. Null when the lease is not ours.
+     */
+    async fail(
+      lease: Lease,
+      outcome: FailOutcome,
+    ): Promise<"retryable" | "dead" | "cancelled" | null> {
       const permanent = outcome.permanent ?? false;
-      const rows = await db<{ state: "retryable" | "dead" }[]>`
+      const rows = await db<{ state: "retryable" | "dead" | "cancelled" }[]>`
         update jobs set
-          state = case when ${permanent} or attempt >= max_attempts
-            then 'dead' else 'retryable' end::job_state,
-          run_at = case when ${permanent} or attempt >= max_attempts then run_at
+          state = case when cancel_requested_at is not null then 'cancelled'
+            when ${permanent} or attempt >= max_attempts then 'dead' else 'retryable' end::job_state,
+          run_at = case when cancel_requested_at is not null or ${permanent}
+            or attempt >= max_attempts then run_at
             else now() + ${outcome.retryInMs} * interval '1 millisecond' end,
-          finished_at = case when ${permanent} or attempt >= max_attempts then now() end,
+          finished_at = case when cancel_requested_at is not null or ${permanent}
+            or attempt >= max_attempts then now() end,
           lease_token = null, lease_expires_at = null,
           last_error = ${outcome.error},
           errors = errors || jsonb_strip_nulls(jsonb_build_object('attempt', attempt, 'at', now(),
             'error', ${outcome.error}::text, 'retryInMs',
-            case when ${permanent} or attempt >= max_attempts then null
-              else ${outcome.retryInMs}::int end))
+            case when cancel_requested_at is not null or ${permanent}
+              or attempt >= max_attempts then null else ${outcome.retryInMs}::int end))
         where id = ${lease.id} and lease_token = ${lease.leaseToken} and state = 'running'
         returning state`;
       return rows[0]?.state ?? null;
@@ -197,12 +205,19 @@ export function createJobRepo(db: Queryable) {
 
     /**
      * Gives leases back at shutdown: the jobs are available again at once and
-     * the interrupted attempt does not count. Returns how many were released.
+     * the interrupted attempt does not count; a job whose cancellation was
+     * asked ends cancelled instead. Returns how many were released.
      */
     async release(leases: Lease[]): Promise<number> {
       if (!leases.length) return 0;
       const rows = await db`
-        update jobs j set state = 'available', attempt = greatest(j.attempt - 1, 0),
+        update jobs j set
+          state = case when j.cancel_requested_at is not null then 'cancelled'
+            else 'available' end::job_state,
+          finished_at = case when j.cancel_requested_at is not null then now() end,
+          last_error = case when j.cancel_requested_at is not null then 'cancelled'
+            else j.last_error end,
+          attempt = greatest(j.attempt - 1, 0),
           run_at = now(), lease_token = null, lease_expires_at = null, locked_by = null
         from jsonb_to_recordset(${db.json(leases as never)}) as h(id bigint, "leaseToken" uuid)
         where j.id = h.id and j.lease_token = h."leaseToken" and j.state = 'running'
@@ -258,7 +273,12 @@ export function createJobRepo(db: Queryable) {
           where state in ('succeeded', 'dead', 'cancelled')
             and finished_at < now() - ${retentionMs} * interval '1 millisecond'
           limit ${limit}
-        ) returning id`;
+        )
+        -- Checked again on the row being deleted: a job retried after the subquery's
+        -- snapshot was taken is unfinished now and must stay.
+        and state in ('succeeded', 'dead', 'cancelled')
+        and finished_at < now() - ${retentionMs} * interval '1 millisecond'
+        returning id`;
       return rows.length;
     },
   };

@@ -55,6 +55,7 @@ function describe(e: unknown): string {
 
 /** Creates the executor and starts its heartbeat. */
 export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
+  // Keyed by lease token: a job claimed again may start here while its stale run still unwinds.
   const running = new Map<string, Running>();
   const control = createJobRepo(deps.control);
 
@@ -74,7 +75,7 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       return;
     }
     for (const r of batch) {
-      if (!running.has(r.job.id)) continue;
+      if (!running.has(r.lease.leaseToken)) continue;
       const cancel = renewed.get(r.job.id);
       if (cancel === undefined) r.ac.abort(new LeaseLostError(r.job.id));
       else {
@@ -179,7 +180,7 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
         ac: new AbortController(),
         leaseDeadline: Date.now() + deps.leaseMs,
       };
-      running.set(job.id, r);
+      running.set(job.leaseToken, r);
       const timeout = setTimeout(() => r.ac.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
       const { ctx, completed } = contextFor(r);
       let ok = false;
@@ -198,11 +199,11 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       try {
         return await finish(r, error, ok, completed());
       } finally {
-        running.delete(job.id);
+        running.delete(job.leaseToken);
       }
     },
     cancel(id) {
-      running.get(id)?.ac.abort(new JobCancelledError());
+      for (const r of running.values()) if (r.job.id === id) r.ac.abort(new JobCancelledError());
     },
     shutdown() {
       for (const r of running.values()) r.ac.abort(new ShutdownError());

@@ -154,5 +154,5 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "init-failed"; error: string }
   | { type: "alive" }
-  | { type: "done"; id: string; outcome: RunOutcome }
+  | { type: "done"; id: string; leaseToken: string; outcome: RunOutcome }
   | { type: "closed" };

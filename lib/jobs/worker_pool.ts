@@ -41,6 +41,7 @@ interface Slot {
   dead: boolean;
   startedAt: number;
   lastAlive: number;
+  /** By lease token: the same job may be here twice, a stale run and a new claim. */
   jobs: Map<string, Dispatched>;
   closed?: () => void;
 }
@@ -107,8 +108,8 @@ export function createWorkerPool(o: WorkerPoolOptions): WorkerPool {
         lose(slot, `failed to start: ${msg.error}`);
         break;
       case "done": {
-        const d = slot.jobs.get(msg.id);
-        slot.jobs.delete(msg.id);
+        const d = slot.jobs.get(msg.leaseToken);
+        slot.jobs.delete(msg.leaseToken);
         if (d) o.onDone(d, msg.outcome);
         break;
       }
@@ -176,12 +177,16 @@ export function createWorkerPool(o: WorkerPoolOptions): WorkerPool {
         if (s?.ready && !s.dead && (!best || s.jobs.size < best.jobs.size)) best = s;
       }
       if (!best) return false;
-      best.jobs.set(job.id, { job, deadline: Date.now() + timeoutMs + o.graceMs });
+      best.jobs.set(job.leaseToken, { job, deadline: Date.now() + timeoutMs + o.graceMs });
       post(best, { type: "run", job, timeoutMs });
       return true;
     },
     cancel(id) {
-      for (const s of slots) if (s?.jobs.has(id) && !s.dead) post(s, { type: "cancel", id });
+      for (const s of slots) {
+        if (s && !s.dead && [...s.jobs.values()].some((d) => d.job.id === id)) {
+          post(s, { type: "cancel", id });
+        }
+      }
     },
     inFlight: () => slots.flatMap((s) => (s && !s.dead ? [...s.jobs.values()] : [])),
     abortAll() {

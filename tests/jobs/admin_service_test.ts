@@ -1,3 +1,4 @@
+import { createJobAdminRepo } from "../../lib/db/job_admin_repo.ts";
 import { createJobRepo } from "../../lib/db/job_repo.ts";
 import { createJobAdminService } from "../../lib/jobs/job_admin_service.ts";
 import { ConflictError, NotFoundError } from "../../lib/model/errors.ts";
@@ -94,6 +95,41 @@ dbTest("JobAdminService cancel stops a running job cooperatively through its sig
   assertEquals([row.attempt, row.last_error, row.errors], [1, "cancelled", []]);
 });
 
+// The NOTIFY that tells a runner at once is best-effort (its LISTEN connection may be
+// down); these requests travel only through the row, as a lost notification would leave them.
+dbTest(
+  "JobAdminService cancel is honoured when the running job then fails on its own",
+  async () => {
+    await reset();
+    const { id } = await queue.enqueue("test.fail_on_cancel", {});
+    const r = await startTestRunner(db, { heartbeatMs: 10_000 });
+    try {
+      await waitFor("start", async () => (await marksOf(db.sql, id)).length === 1);
+      await createJobAdminRepo(db.sql).cancel(id);
+      await waitFor(
+        "the attempt to end",
+        async () => (await jobRow(db.sql, id)).state !== "running",
+      );
+      const row = await jobRow(db.sql, id);
+      assertEquals([row.state, row.attempt], ["cancelled", 1]);
+      assert(row.finished_at !== null, "a cancelled job is finished");
+    } finally {
+      await r.stop(0);
+    }
+  },
+);
+
+dbTest("JobAdminService cancel is honoured when shutdown gives the running job back", async () => {
+  await reset();
+  const { id } = await queue.enqueue("test.hang", {});
+  const r = await startTestRunner(db, { heartbeatMs: 10_000 });
+  await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
+  await createJobAdminRepo(db.sql).cancel(id);
+  await r.stop(200);
+  const row = await jobRow(db.sql, id);
+  assertEquals([row.state, row.lease_expires_at], ["cancelled", null]);
+});
+
 dbTest("JobAdminService stats counts jobs by queue and state with the oldest wait", async () => {
   await reset();
   await queue.enqueue("test.noop", {});
@@ -114,6 +150,35 @@ dbTest("JobAdminService stats counts jobs by queue and state with the oldest wai
   assertEquals(stats.totals.succeeded, 1);
   assertEquals(stats.totals.dead, 0);
 });
+
+dbTest(
+  "JobAdminService retry racing the pruner: the job it made available is not deleted",
+  async () => {
+    await reset();
+    const { id } = await queue.enqueue("test.noop", {});
+    await db.sql`update jobs set state = 'dead', finished_at = now() - interval '10 days'
+    where id = ${id}`;
+    // The retry holds the row while the pruner picks its victims from an older snapshot.
+    const tx = await db.sql.reserve();
+    try {
+      await tx`begin`;
+      await createJobAdminRepo(tx).retry(id);
+      const pruned = createJobRepo(db.sql).pruneFinished(3_600_000, 1000);
+      await waitFor("the pruner to wait for the row", async () => {
+        const [{ n }] = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'
+          and query like '%delete from jobs%'`;
+        return n === 1;
+      }, 10_000);
+      await tx`commit`;
+      assertEquals(await pruned, 0);
+    } finally {
+      tx.release();
+    }
+    assertEquals((await jobRow(db.sql, id)).state, "available");
+  },
+);
 
 dbTest("JobAdminService teardown", async () => {
   await db.drop();

@@ -191,6 +191,32 @@ dbTest(
   },
 );
 
+dbTest(
+  "job runner keeps renewing a job claimed again by the worker whose stale run of it is still unwinding",
+  async () => {
+    await reset();
+    // Attempt 1 blocks past its lease; attempt 2 is claimed no earlier than that lease's
+    // end, so its own lease outlasts the block, and it runs for three leases.
+    const { id } = await queue.enqueue("test.overlap", { blockMs: 1_300, runMs: 3_000 });
+    // One worker, so the second claim lands where the stale run still lives.
+    const r = await startTestRunner(db, { workers: 1, leaseMs: 1_000, stallMs: 60_000 });
+    try {
+      await waitFor("attempt 2 to finish, or attempt 3 to start", async () => {
+        const marks = await marksOf(db.sql, id);
+        return marks.some((m) => m.tag === "done" || m.attempt === 3);
+      }, 30_000);
+    } finally {
+      await r.stop(0);
+    }
+    assertEquals(
+      (await marksOf(db.sql, id)).map((m) => `${m.attempt}:${m.tag}`),
+      ["1:start", "2:start", "2:done"],
+    );
+    const row = await jobRow(db.sql, id);
+    assertEquals([row.state, row.attempt], ["succeeded", 2]);
+  },
+);
+
 dbTest("job runner faults teardown", async () => {
   await db.drop();
 });
