@@ -156,7 +156,9 @@ export function createJobRunner<T extends JobKindTable>(o: JobRunnerOptions<T>):
           const jobs = await repo.claim(queue, room, leaseMs, name);
           const undelivered: Lease[] = [];
           for (const job of jobs) {
-            if (pool.dispatch(job, timeoutOf(job.kind))) {
+            // A claim that returns after stop() began is given back, not sent
+            // to a closing worker (where it would cost an attempt).
+            if (state === "running" && pool.dispatch(job, timeoutOf(job.kind))) {
               inflight.set(queue, inflight.get(queue)! + 1);
             } else undelivered.push({ id: job.id, leaseToken: job.leaseToken });
           }
@@ -244,6 +246,8 @@ export function createJobRunner<T extends JobKindTable>(o: JobRunnerOptions<T>):
         scheduler.stop();
         await wakeup.stop();
         const until = Date.now() + deadlineMs;
+        // A claim already sent gives its jobs back (see fill); wait for that.
+        while (claiming.size && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
         while (pool.inFlight().length && Date.now() < until) {
           await new Promise((r) => setTimeout(r, 20));
         }
