@@ -86,6 +86,13 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
   }
   let beating = false;
   const timer = setInterval(() => {
+    // Checked on every tick, not only when a heartbeat returns: a heartbeat
+    // that hangs (no answer from the server) must not let a handler run on
+    // past its lease while another worker may already hold the job.
+    const now = Date.now();
+    for (const r of running.values()) {
+      if (now > r.leaseDeadline) r.ac.abort(new LeaseLostError(r.job.id));
+    }
     if (beating) return;
     beating = true;
     heartbeat().finally(() => beating = false);

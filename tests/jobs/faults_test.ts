@@ -8,6 +8,7 @@ import { assert, assertEquals } from "../assert.ts";
 import { dbTest } from "../harness.ts";
 import {
   createJobsDatabase,
+  FAST,
   jobRow,
   marksOf,
   startTestRunner,
@@ -214,6 +215,39 @@ dbTest(
     );
     const row = await jobRow(db.sql, id);
     assertEquals([row.state, row.attempt], ["succeeded", 2]);
+  },
+);
+
+dbTest(
+  "job runner aborts a handler at its lease deadline when the heartbeat hangs",
+  async () => {
+    const { id } = await queue.enqueue("test.wait_mark", {});
+    const r = await startTestRunner(db, { workers: 1 });
+    const release = Promise.withResolvers<void>();
+    let holding: Promise<unknown> | undefined;
+    try {
+      await waitFor(
+        "the job to start",
+        async () => (await marksOf(db.sql, id)).some((m) => m.tag === "start"),
+      );
+      // Lock the job's row: the heartbeat's UPDATE now waits instead of failing.
+      const locked = Promise.withResolvers<void>();
+      holding = db.sql.begin(async (tx) => {
+        await tx`select id from jobs where id = ${id} for update`;
+        locked.resolve();
+        await release.promise;
+      });
+      await locked.promise;
+      await waitFor(
+        "the handler to be aborted for its lost lease",
+        async () => (await marksOf(db.sql, id)).some((m) => m.tag === "abort:LeaseLostError"),
+        FAST.leaseMs * 5,
+      );
+    } finally {
+      release.resolve();
+      await holding;
+      await r.stop();
+    }
   },
 );
 
