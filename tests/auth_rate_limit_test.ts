@@ -53,7 +53,15 @@ async function bruteForce(env: Record<string, string>) {
       token: admin.token,
     });
     assertEquals(audit.body.total, 6);
-    for (const e of audit.body.items) {
+    const throttled = await call(direct, "GET", "/api/v1/admin/audit?action=auth.login.throttled", {
+      token: admin.token,
+    });
+    assertEquals(
+      throttled.body.items.map((e: { details: { username: string } }) => e.details.username),
+      ["admin", "victim7"],
+      "refused attempts are audited too",
+    );
+    for (const e of [...audit.body.items, ...throttled.body.items]) {
       assertEquals(e.clientIp, "127.0.0.1", "the spoofed address is not recorded");
       assertEquals(e.actorId, null);
       assert(e.userAgent, "user agent recorded");

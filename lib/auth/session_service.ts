@@ -15,7 +15,12 @@ import {
   USERNAME_PATTERN,
 } from "../model/account.ts";
 import type { Clock } from "../model/clock.ts";
-import { NotFoundError, UnauthorizedError, ValidationError } from "../model/errors.ts";
+import {
+  NotFoundError,
+  RateLimitedError,
+  UnauthorizedError,
+  ValidationError,
+} from "../model/errors.ts";
 import type { Principal } from "../model/permissions.ts";
 import { describeUserAgent } from "../model/user_agent.ts";
 import type { AccessCache } from "./access_cache.ts";
@@ -113,7 +118,18 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
 
   return {
     async login(input, ctx, previousToken) {
-      const attempt = await throttle.begin(input.username, ctx.clientIp);
+      const attempt = await throttle.begin(input.username, ctx.clientIp).catch(async (e) => {
+        // A refused attempt is still an authentication event worth a trace.
+        if (e instanceof RateLimitedError) {
+          await audit.record(sql, { ...ctx, actorId: null, actorName: null }, {
+            action: "auth.login.throttled",
+            targetType: "user",
+            targetId: null,
+            details: { username: input.username.slice(0, 64), retryAfter: e.retryAfterSeconds },
+          });
+        }
+        throw e;
+      });
       const password = normalizePassword(input.password);
       // Only a well-formed name is looked up: the database's lower() may fold
       // non-ASCII look-alikes ("admİn") onto a real name that the throttle's

@@ -74,6 +74,7 @@ export const AUDIT_ACTIONS = [
   "setup.completed",
   "auth.login.succeeded",
   "auth.login.failed",
+  "auth.login.throttled",
   "auth.logout",
   "auth.registered",
   "user.created",
