@@ -87,7 +87,11 @@ export const CONFIG_KEYS = {
     env: "REVENGE_DATA_DIR",
     schema: z.string().min(1, "must not be empty"),
     default: "./data",
-    doc: "Where Revenge keeps its state: the embedded PostgreSQL cluster, caches, scratch space.",
+    // PostgreSQL cannot run as root; the user it runs as instead must be able to
+    // enter the data dir, which a checkout in /root never allows.
+    rootDefault: "/var/lib/revenge",
+    doc: "Where Revenge keeps its state: the embedded PostgreSQL cluster, caches, scratch space. " +
+      "Run as root, the default is `/var/lib/revenge`.",
   },
   databaseUrl: {
     env: "DATABASE_URL",
@@ -235,6 +239,8 @@ export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
   /** Parsed config file contents (takes precedence over reading `REVENGE_CONFIG`). */
   file?: Record<string, unknown>;
+  /** The user id whose defaults apply (default: this process's). */
+  uid?: number;
 }
 
 /** Reads the JSON config file named by `REVENGE_CONFIG`, if any. */
@@ -271,14 +277,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     }
   }
   const out: Record<string, unknown> = { configFile };
+  const root = (options.uid ?? Deno.uid()) === 0;
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
+    const fallback = root && "rootDefault" in spec ? spec.rootDefault : spec.default;
     const fromEnv = env[spec.env];
     const fromFile = file[key];
     const raw = fromEnv !== undefined && fromEnv !== ""
       ? fromEnv
       : fromFile !== undefined
       ? (Array.isArray(fromFile) ? fromFile.join(",") : String(fromFile))
-      : spec.default;
+      : fallback;
     const source = fromEnv !== undefined && fromEnv !== "" ? spec.env : `config file "${key}"`;
     const result = (spec.schema as z.ZodType).safeParse(raw);
     if (!result.success) {

@@ -2,9 +2,11 @@ import { assertEquals, assertThrows } from "../../tests/assert.ts";
 import { CONFIG_KEYS, ConfigError, loadConfig } from "./config.ts";
 
 Deno.test("loadConfig gives the documented defaults", () => {
-  const c = loadConfig({ env: {} });
+  const c = loadConfig({ env: {}, uid: 1000 });
   assertEquals(c.port, 8095);
   assertEquals(c.dataDir, "./data");
+  assertEquals(loadConfig({ env: {}, uid: 0 }).dataDir, "/var/lib/revenge", "root's default");
+  assertEquals(loadConfig({ env: { REVENGE_DATA_DIR: "/srv/r" }, uid: 0 }).dataDir, "/srv/r");
   assertEquals(c.trustedProxies, []);
   assertEquals(c.databaseUrl, undefined);
 });
