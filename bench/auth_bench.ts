@@ -14,7 +14,8 @@
  *
  * Prints figures; asserts nothing about timings.
  */
-import postgres from "postgres";
+import { createSql } from "../lib/db/client.ts";
+import { withDatabase } from "../tests/db.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const LOGINS = 100;
@@ -37,12 +38,11 @@ async function makeDatabase(): Promise<{ url?: string; drop(): Promise<void> }> 
   const server = Deno.env.get("BENCH_DATABASE_URL") ?? Deno.env.get("TEST_DATABASE_URL");
   if (!server) return { drop: () => Promise.resolve() };
   const name = `revenge_bench_${crypto.randomUUID().slice(0, 8)}`;
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  // createSql also understands socket URLs (`?host=/path`), as tests/run.ts makes them.
+  const admin = createSql(server, { max: 1 });
   await admin.unsafe(`create database "${name}"`);
-  const u = new URL(server);
-  u.pathname = `/${name}`;
   return {
-    url: u.toString(),
+    url: withDatabase(server, name),
     async drop() {
       await admin.unsafe(`drop database if exists "${name}" with (force)`);
       await admin.end();

@@ -73,7 +73,10 @@ export async function waitForStatus(url: string, status: number, timeoutMs = 30_
   return last;
 }
 
-/** PIDs of postgres processes serving `<dataDir>/postgres/data` (postmaster and backends). */
+/**
+ * PIDs of postgres processes whose command line names `<dataDir>/postgres/data`:
+ * the postmaster (backends rename themselves, so they are not found here).
+ */
 export function postgresPids(dataDir: string): number[] {
   const pids: number[] = [];
   for (const e of Deno.readDirSync("/proc")) {

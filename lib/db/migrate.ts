@@ -151,9 +151,3 @@ export async function migrate(sql: Sql, files?: MigrationFile[]): Promise<string
     conn.release();
   }
 }
-
-/** True when every migration on disk is applied unchanged. */
-export async function migrationsApplied(sql: Sql, files?: MigrationFile[]): Promise<boolean> {
-  const status = await migrationStatus(sql, files);
-  return status.every((s) => s.state === "applied" || s.state === "unknown");
-}
