@@ -131,3 +131,63 @@ dbTest("API keys are shown once, hashed, limited, expiring, recorded and revocab
     await app.close();
   }
 });
+
+dbTest(
+  "POST /users/me/api-keys with a key: the new key expires with its parent, holds no more",
+  async () => {
+    const clock = createTestClock();
+    const app = await startTestApp({ clock });
+    try {
+      const admin = await setupAdmin(app);
+      const create = (token: string, body: unknown) =>
+        call(app, "POST", "/api/v1/users/me/api-keys", { token, body });
+      const in10min = new Date(clock.now().getTime() + 600_000).toISOString();
+      const parent = await create(admin.token, {
+        name: "short",
+        expiresAt: in10min,
+        permissions: ["self:read", "self:update", "users:read"],
+      });
+      assertEquals(parent.status, 201);
+
+      // No expiry asked: the parent's.
+      const child = await create(parent.body.key, { name: "child" });
+      assertEquals(child.status, 201, JSON.stringify(child.body));
+      assertEquals(child.body.expiresAt, in10min);
+      assertEquals(child.body.permissions, ["self:read", "self:update", "users:read"]);
+      // Later than the parent, or a permission the parent lacks: refused.
+      const later = await create(parent.body.key, {
+        name: "later",
+        expiresAt: new Date(clock.now().getTime() + 3600_000).toISOString(),
+      });
+      assertEquals(later.status, 403);
+      assertEquals(
+        (await create(parent.body.key, { name: "x", permissions: ["users:manage"] })).status,
+        403,
+      );
+      // Sooner is fine.
+      const sooner = new Date(clock.now().getTime() + 60_000).toISOString();
+      assertEquals(
+        (await create(parent.body.key, { name: "sooner", expiresAt: sooner })).body.expiresAt,
+        sooner,
+      );
+
+      // Both end with the parent.
+      clock.advance(600_000 + 1000);
+      assertEquals(
+        (await call(app, "GET", "/api/v1/users/me", { token: child.body.key })).status,
+        401,
+      );
+
+      // A key without expiry leaves the choice to its holder; a wildcard key of
+      // an administrator keeps acting as the wildcard.
+      const forever = await create(admin.token, { name: "forever", permissions: ["*:*"] });
+      const me = await call(app, "GET", "/api/v1/users/me", { token: forever.body.key });
+      assertEquals(me.body.permissions, ["*:*"]);
+      const grandchild = await create(forever.body.key, { name: "gc", permissions: ["users:*"] });
+      assertEquals(grandchild.status, 201);
+      assertEquals(grandchild.body.expiresAt, null);
+    } finally {
+      await app.close();
+    }
+  },
+);

@@ -146,3 +146,36 @@ dbTest("the audit log filters, pages and prunes past its retention", async () =>
     await app.close();
   }
 });
+
+dbTest("POST /rbac/roles grants a wildcard only to a holder of that wildcard", async () => {
+  const app = await startTestApp();
+  try {
+    const admin = await setupAdmin(app);
+    const create = (body: unknown, token = admin.token) =>
+      call(app, "POST", "/api/v1/rbac/roles", { token, body });
+    // Every users: permission of today's catalog, but not users:* itself.
+    const expanded = ["users:manage", "users:read", "users:update", "roles:manage", "roles:read"];
+    assertEquals((await create({ name: "usersmith", permissions: expanded })).status, 201);
+    const smith = await createUser(app, admin.token, "usersmith", ["usersmith"]);
+    const wild = await create({ name: "wild", permissions: ["users:*"] }, smith.token);
+    assertEquals(wild.status, 403);
+    assertEquals((await create({ name: "all", permissions: ["*:*"] }, smith.token)).status, 403);
+    // The expanded list itself is fine; so is a wildcard from its holder.
+    assertEquals(
+      (await create({ name: "tame", permissions: ["users:read", "users:update"] }, smith.token))
+        .status,
+      201,
+    );
+    assertEquals((await create({ name: "roleswild", permissions: ["roles:*"] })).status, 201);
+    const rw = await createUser(app, admin.token, "rw", ["roleswild"]);
+    assertEquals((await create({ name: "rw2", permissions: ["roles:*"] }, rw.token)).status, 201);
+    // Changing a role's permissions follows the same rule.
+    const put = await call(app, "PUT", "/api/v1/rbac/roles/tame/permissions", {
+      token: smith.token,
+      body: { permissions: ["users:*"] },
+    });
+    assertEquals(put.status, 403);
+  } finally {
+    await app.close();
+  }
+});

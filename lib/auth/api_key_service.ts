@@ -47,6 +47,26 @@ export interface ApiKeyService {
 /** Creates the API key service. */
 export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
   const { sql, clock, cache, audit } = deps;
+
+  /**
+   * A key made with a key lives no longer than its parent: without an
+   * expiry it takes the parent's, and a later one is refused. Otherwise a
+   * key that leaks for ten minutes could mint one that never ends.
+   */
+  async function expiryWithin(principal: Principal, wanted: Date | null): Promise<Date | null> {
+    if (!principal.apiKeyId) return wanted;
+    const parent = await createApiKeyRepo(sql).byId(principal.apiKeyId);
+    if (!parent) throw new ForbiddenError("The API key making this request no longer exists.");
+    if (!parent.expiresAt) return wanted;
+    if (!wanted) return parent.expiresAt;
+    if (wanted.getTime() > parent.expiresAt.getTime()) {
+      throw new ForbiddenError(
+        `A key made with an API key cannot outlive it; this one expires at ${parent.expiresAt.toISOString()}.`,
+      );
+    }
+    return wanted;
+  }
+
   return {
     async list(principal, userId) {
       await guardUserTarget(sql, principal, userId, "users:read");
@@ -70,6 +90,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
       if (!covers(principal.permissions, permissions)) {
         throw new ForbiddenError("An API key can only hold permissions you hold.");
       }
+      const expiresAt = await expiryWithin(principal, input.expiresAt ?? null);
       const key = newToken("apiKey");
       return await transact(sql, cache, async (tx) => {
         const info = await createApiKeyRepo(tx).insert({
@@ -79,7 +100,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
           prefix: key.slice(0, 12),
           permissions,
           now,
-          expiresAt: input.expiresAt ?? null,
+          expiresAt,
         });
         await audit.record(tx, ctx, {
           action: "api_key.created",

@@ -139,8 +139,11 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     }
     // The key's subset, cut down to what the owner holds today: taking a
     // role from the owner takes it from their keys too.
-    const granted = [...expandPermissions(k.permissions)].filter((p) =>
-      hasPermission(a.permissions, p)
+    // A wildcard stays a wildcard while the owner holds it too.
+    const granted = k.permissions.flatMap((p) =>
+      p.endsWith(":*") && (a.permissions.has(p) || a.permissions.has("*:*"))
+        ? [p]
+        : [...expandPermissions([p])].filter((x) => hasPermission(a.permissions, x))
     );
     return {
       userId: k.userId,

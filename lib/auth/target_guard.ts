@@ -9,7 +9,7 @@ import type { Queryable } from "../db/client.ts";
 import { createUserRepo } from "../db/user_repo.ts";
 import { ForbiddenError, NotFoundError } from "../model/errors.ts";
 import { hasPermission, type Principal } from "../model/permissions.ts";
-import { covers } from "../model/permission_catalog.ts";
+import { covers, expandPermissions } from "../model/permission_catalog.ts";
 
 /** Throws unless `principal` may act on `userId` with `permission`. */
 export async function guardUserTarget(
@@ -24,7 +24,12 @@ export async function guardUserTarget(
   }
   const target = await createUserRepo(q).access(userId);
   if (!target) throw new NotFoundError("No such user.");
-  if (!covers(principal.permissions, target.permissions)) {
+  // Acting on someone needs what they hold today; only `*:*` is compared as
+  // itself. Handing a wildcard out (roles, keys) is stricter: see covers().
+  const theirs = target.permissions.includes("*:*")
+    ? ["*:*"]
+    : [...expandPermissions(target.permissions)];
+  if (!covers(principal.permissions, theirs)) {
     throw new ForbiddenError("That user holds permissions you do not hold.");
   }
 }

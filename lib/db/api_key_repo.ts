@@ -14,6 +14,7 @@ export interface ApiKeyRepo {
     expiresAt: Date | null;
   }): Promise<ApiKeyInfo>;
   byHash(hash: Uint8Array): Promise<ApiKeyInfo | undefined>;
+  byId(id: string): Promise<ApiKeyInfo | undefined>;
   listForUser(userId: string): Promise<ApiKeyInfo[]>;
   touch(id: string, now: Date, clientIp: string | null): Promise<void>;
   /** Deletes one key of `userId`; false when it is not theirs or gone. */
@@ -40,6 +41,10 @@ export function createApiKeyRepo(q: Queryable): ApiKeyRepo {
       const [r] = await q<ApiKeyInfo[]>`select ${
         COLUMNS(q)
       } from api_keys where key_hash = ${hash}`;
+      return r;
+    },
+    async byId(id) {
+      const [r] = await q<ApiKeyInfo[]>`select ${COLUMNS(q)} from api_keys where id = ${id}`;
       return r;
     },
     listForUser(userId) {

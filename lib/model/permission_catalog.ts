@@ -61,12 +61,17 @@ export function expandPermissions(patterns: Iterable<string>): Set<string> {
 }
 
 /**
- * True when `granted` allows everything `wanted` allows. Used so that nobody
- * hands out (to a role, a key or another user) more than they hold.
+ * True when `granted` allows everything `wanted` allows, now and after the
+ * catalog grows. Used so that nobody hands out (to a role, a key or another
+ * user) more than they hold. A wildcard is handed out only by a holder of
+ * that wildcard (or `*:*`): holding every `users:` permission of today's
+ * catalog is not holding `users:*`, which also grants tomorrow's.
  */
 export function covers(granted: ReadonlySet<string>, wanted: Iterable<string>): boolean {
   const w = new Set(wanted);
-  if (w.has("*:*") && !granted.has("*:*")) return false;
+  for (const p of w) {
+    if (p.endsWith(":*") && !granted.has(p) && !granted.has("*:*")) return false;
+  }
   for (const p of expandPermissions(w)) if (!hasPermission(granted, p)) return false;
   return true;
 }

@@ -25,3 +25,12 @@ Deno.test("covers needs every permission the other set grants", () => {
   assert(covers(new Set(["*:*"]), ["*:*", "jobs:manage"]));
   assert(covers(new Set(), []));
 });
+
+Deno.test("covers hands out a wildcard only to a holder of that wildcard", () => {
+  const allUsers = new Set(["users:read", "users:update", "users:manage"]);
+  assert(!covers(allUsers, ["users:*"]), "today's expansion is not the wildcard");
+  assert(covers(allUsers, ["users:read", "users:manage"]));
+  assert(covers(new Set(["users:*"]), ["users:*"]));
+  assert(covers(new Set(["*:*"]), ["users:*", "jobs:*"]));
+  assert(!covers(new Set(["jobs:*"]), ["users:*"]));
+});
