@@ -11,6 +11,7 @@ import { dbTest, startTestApp } from "./harness.ts";
 import { createAuthServices } from "../lib/auth/mod.ts";
 import { createMemoryRateLimitStore } from "../lib/auth/rate_limit_memory.ts";
 import { systemClock } from "../lib/model/clock.ts";
+import { mountRoutes } from "../routes/mod.ts";
 
 const db = await createTestDatabase();
 const lines: string[] = [];
@@ -34,7 +35,9 @@ const { token } = await auth.setup.complete(
   { actorId: null, actorName: null, clientIp: null, userAgent: null },
 );
 
-function makeApp(options: { started?: boolean; trustedProxies?: string[] } = {}) {
+function makeApp(
+  options: { started?: boolean; trustedProxies?: string[]; routes?: boolean } = {},
+) {
   const readiness = createReadiness(db.sql);
   readiness.started = options.started ?? true;
   readiness.migrated = true;
@@ -50,6 +53,7 @@ function makeApp(options: { started?: boolean; trustedProxies?: string[] } = {})
     bodyLimitBytes: 2048,
     apiRateLimit: { store: rateLimitStore, perMinute: 10_000 },
   });
+  if (options.routes) mountRoutes(app);
   app.get("/api/v1/test/boom", () => {
     throw new Error("secret internal detail");
   });
@@ -212,6 +216,22 @@ dbTest("access log has one line per request with no secrets and trusted-proxy cl
     assertEquals(requests[0].status, 200);
     assert(!captured.join("\n").includes("supersecret"), "a secret reached the log");
   }
+});
+
+dbTest("access log writes probe lines only for failed probes", async () => {
+  const app = makeApp({ routes: true });
+  lines.length = 0;
+  for (const path of ["/healthz", "/readyz", "/startupz"]) {
+    assertEquals((await app.request(path)).status, 200, path);
+  }
+  const logged = () => lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "request");
+  assertEquals(logged(), []);
+  const starting = makeApp({ started: false, routes: true });
+  assertEquals((await starting.request("/startupz")).status, 503);
+  assertEquals(logged().map((l) => [l.route, l.status]), [["/startupz", 503]]);
+  // Everything else is still logged, success or not.
+  await app.request("/api/v1/system/info");
+  assertEquals(logged().length, 2);
 });
 
 dbTest("http core test database is dropped", async () => {

@@ -25,6 +25,9 @@ import { ErrorPage } from "../ui/ErrorPage.tsx";
 import type { AppEnv, Services } from "./types.ts";
 import { VERSION } from "../version.ts";
 
+/** The probes: logged only when they fail. */
+export const PROBE_PATHS = ["/healthz", "/readyz", "/startupz"] as const;
+
 /** Dependencies of {@linkcode createApp}. */
 export interface AppDeps {
   logger: Logger;
@@ -62,7 +65,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(requestId(deps.logger));
   app.use(clientAddress(deps.trustedProxies, deps.peer ?? (() => undefined)));
   app.use(origin(deps.publicUrl));
-  app.use(accessLog());
+  app.use(accessLog({ quietPaths: PROBE_PATHS }));
   app.use(securityHeaders());
   app.use(async function servicesMiddleware(c, next) {
     c.set("services", deps.services);
