@@ -135,6 +135,7 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
     trustedProxies: config.trustedProxies,
     bodyLimitBytes: config.bodyLimitBytes,
     publicUrl: config.publicUrl,
+    allowedHosts: config.allowedHosts,
     apiRateLimit: { store: rateLimitStore, perMinute: config.apiRateLimit },
     peer: (c) => (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr?.hostname,
   }));

@@ -156,8 +156,8 @@ dbTest("a one-time reset link sets a new password and ends every session", async
       token: admin.token,
     });
     assertEquals(link.status, 201);
-    assert(link.body.url.startsWith(`${app.url}/reset-password?token=rvr_`), link.body.url);
-    const page = await app.fetch(new URL(link.body.url).pathname + new URL(link.body.url).search);
+    assert(link.body.url.startsWith("/reset-password?token=rvr_"), link.body.url);
+    const page = await app.fetch(link.body.url);
     assertEquals(page.status, 200);
     const html = await page.text();
     assert(html.includes('type="password"') && html.includes(link.body.token));

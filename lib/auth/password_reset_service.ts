@@ -35,15 +35,26 @@ export interface PasswordResetServiceDeps {
   audit: AuditService;
 }
 
+/** A new reset link; `url` is absolute only when the public origin is known. */
+export interface ResetLink {
+  token: string;
+  url: string;
+  absolute: boolean;
+  expiresAt: Date;
+}
+
 /** The password reset service. */
 export interface PasswordResetService {
-  /** Makes a new link for `userId`; `baseUrl` is the server's public origin. */
+  /**
+   * Makes a new link for `userId`. `baseUrl` is the server's public origin
+   * when it is known for sure; without it the link is relative.
+   */
   createLink(
     principal: Principal,
     userId: string,
-    baseUrl: string,
+    baseUrl: string | undefined,
     ctx: AuditContext,
-  ): Promise<{ token: string; url: string; expiresAt: Date }>;
+  ): Promise<ResetLink>;
   /** Uses a link: sets the password and ends all sessions of the user. */
   reset(token: string, newPassword: string, ctx: AuditContext): Promise<void>;
 }
@@ -77,9 +88,9 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps): Pass
           details: { expiresAt: expiresAt.toISOString() },
         });
       });
-      const url = new URL("/reset-password", baseUrl);
-      url.searchParams.set("token", token);
-      return { token, url: url.toString(), expiresAt };
+      const path = `/reset-password?${new URLSearchParams({ token })}`;
+      const url = baseUrl ? new URL(path, baseUrl).toString() : path;
+      return { token, url, absolute: baseUrl !== undefined, expiresAt };
     },
 
     async reset(token, newPassword, ctx) {

@@ -118,7 +118,19 @@ export const CONFIG_KEYS = {
     schema: url(["http:", "https:"]).optional(),
     default: undefined,
     doc:
-      "The URL users reach Revenge at (origin checks, links in e-mails). Unset: taken from each request.",
+      "The URL users reach Revenge at (origin checks, absolute links such as password resets). Unset: origin checks use each request's Host, and links are relative unless that host is on `REVENGE_ALLOWED_HOSTS`.",
+  },
+  allowedHosts: {
+    env: "REVENGE_ALLOWED_HOSTS",
+    schema: list(
+      z.string().regex(
+        /^[A-Za-z0-9_.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/,
+        "must be host names, each with an optional :port",
+      ),
+    ),
+    default: "",
+    doc:
+      "Comma-separated host names (optionally `host:port`) whose `Host` header may give links such as password resets their origin when `REVENGE_PUBLIC_URL` is unset. Without either, such links are relative.",
   },
   trustedProxies: {
     env: "REVENGE_TRUSTED_PROXIES",

@@ -15,6 +15,7 @@ import { setupGate } from "./middleware/setup_gate.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { csrf } from "./middleware/csrf.ts";
 import { origin } from "./middleware/origin.ts";
+import { hostHeader } from "./middleware/host_header.ts";
 import { jsonOnly } from "./middleware/json_only.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
 import { SESSION_COOKIE } from "./session_cookie.ts";
@@ -38,6 +39,8 @@ export interface AppDeps {
   peer?: PeerAddress;
   /** `REVENGE_PUBLIC_URL`: our origin for CSRF checks (else taken from each request). */
   publicUrl?: string;
+  /** `REVENGE_ALLOWED_HOSTS`: hosts whose requests may give links their origin. */
+  allowedHosts?: string[];
   /** The per-client budget on every API call. */
   apiRateLimit: { store: RateLimitStore; perMinute: number };
 }
@@ -63,8 +66,9 @@ function pageError(c: Context<AppEnv>, status: number, message: string): Respons
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.use(requestId(deps.logger));
+  app.use(hostHeader());
   app.use(clientAddress(deps.trustedProxies, deps.peer ?? (() => undefined)));
-  app.use(origin(deps.publicUrl));
+  app.use(origin({ publicUrl: deps.publicUrl, allowedHosts: deps.allowedHosts }));
   app.use(accessLog({ quietPaths: PROBE_PATHS }));
   app.use(securityHeaders());
   app.use(async function servicesMiddleware(c, next) {

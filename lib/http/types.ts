@@ -28,6 +28,8 @@ export interface AppEnv {
     secure: boolean;
     /** This server's origin as users reach it (`REVENGE_PUBLIC_URL`, else from the request). */
     origin: string;
+    /** Origin for links handed out (reset links): never from a Host that is not allowed. */
+    linkOrigin?: string;
     services: Services;
     /** The authenticated caller; unset on allowlisted public routes. */
     principal?: Principal;

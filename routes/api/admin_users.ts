@@ -21,6 +21,11 @@ import {
   userView,
 } from "./_schemas.ts";
 
+const RELATIVE_LINK =
+  "The link is relative: its origin would come from this request's Host header, which " +
+  "anyone can set. Set REVENGE_PUBLIC_URL (or list this host in REVENGE_ALLOWED_HOSTS) " +
+  "for absolute links.";
+
 const RoleNames = z.array(z.string().min(1).max(64)).max(50);
 
 /** Admin user routes, mounted at `/api/v1/admin/users`. */
@@ -221,9 +226,15 @@ export const adminUsers = createRouter()
       responses: {
         201: json(
           "link made",
-          z.object({ token: z.string(), url: z.string(), expiresAt: z.string() }).openapi(
-            "PasswordResetLink",
-          ),
+          z.object({
+            token: z.string(),
+            url: z.string().describe(
+              "Absolute when REVENGE_PUBLIC_URL is set or the request's Host is on " +
+                "REVENGE_ALLOWED_HOSTS; otherwise relative to the server (see `note`)",
+            ),
+            expiresAt: z.string(),
+            note: z.string().optional().describe("Why the link is relative, when it is"),
+          }).openapi("PasswordResetLink"),
         ),
         ...errors(400, 401, 403, 404, 409),
       },
@@ -232,9 +243,14 @@ export const adminUsers = createRouter()
       const r = await c.var.services.auth.passwordResets.createLink(
         c.var.principal!,
         c.req.valid("param").id,
-        c.var.origin,
+        c.var.linkOrigin,
         auditContext(c),
       );
-      return c.json({ token: r.token, url: r.url, expiresAt: r.expiresAt.toISOString() }, 201);
+      return c.json({
+        token: r.token,
+        url: r.url,
+        expiresAt: r.expiresAt.toISOString(),
+        ...(r.absolute ? {} : { note: RELATIVE_LINK }),
+      }, 201);
     },
   );
