@@ -7,7 +7,10 @@ import { Hono } from "hono";
 import type { AppEnv } from "../lib/http/types.ts";
 import { renderPage } from "../lib/http/render.tsx";
 import { auditContext } from "../lib/http/audit_context.ts";
-import { DomainError } from "../lib/model/errors.ts";
+import { DomainError, RateLimitedError } from "../lib/model/errors.ts";
+import { domainStatus } from "../lib/http/problem.ts";
+import { throwIssues } from "../lib/http/router.ts";
+import { findUnsafeText, safeText } from "../lib/model/unsafe_text.ts";
 
 /** Props of the page. */
 export interface ResetPasswordProps {
@@ -58,8 +61,10 @@ export default function ResetPassword({ token, error, done }: ResetPasswordProps
 // The token sits in this page's URL. It does not leak: the page loads nothing
 // from elsewhere, the referrer policy sends only our origin cross-site, and the
 // access log never records query strings.
-function page(props: ResetPasswordProps, status = 200): Response {
-  return renderPage(<ResetPassword {...props} />, { title: "Reset password", status });
+function page(props: ResetPasswordProps, status = 200, headers: Record<string, string> = {}) {
+  const res = renderPage(<ResetPassword {...props} />, { title: "Reset password", status });
+  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+  return res;
 }
 
 /** Page routes, mounted at `/reset-password`. */
@@ -70,9 +75,16 @@ export const resetPassword = new Hono<AppEnv>()
     const token = typeof form.token === "string" ? form.token : "";
     const newPassword = typeof form.newPassword === "string" ? form.newPassword : "";
     try {
+      throwIssues("body", findUnsafeText({ token, newPassword }, "body"));
       await c.var.services.auth.passwordResets.reset(token, newPassword, auditContext(c));
     } catch (e) {
-      if (e instanceof DomainError) return page({ token, error: e.message }, 400);
+      if (e instanceof DomainError) {
+        const status = domainStatus(e);
+        const headers: Record<string, string> = e instanceof RateLimitedError
+          ? { "retry-after": String(e.retryAfterSeconds) }
+          : {};
+        return page({ token: safeText(token), error: e.message }, status, headers);
+      }
       throw e;
     }
     return page({ token: "", done: true });

@@ -170,7 +170,7 @@ dbTest("createApp validates bodies and limits their size", async () => {
   assertEquals(await (await post(`{"name":"Ada"}`)).json(), { name: "Ada" });
   const bad = await post(`{"name":"A"}`);
   assertEquals(bad.status, 400);
-  assertEquals((await problemOf(bad)).errors[0].path, "json.name");
+  assertEquals((await problemOf(bad)).errors[0].path, "body.name");
   const broken = await post(`{"name":`);
   assertEquals(broken.status, 400);
   await problemOf(broken);

@@ -9,6 +9,7 @@ import { type AuditFilter, createAuditRepo } from "../db/audit_repo.ts";
 import type { AuditContext, AuditEntry, AuditEvent, Page, PageQuery } from "../model/account.ts";
 import type { Clock } from "../model/clock.ts";
 import type { Logger } from "../observability/logger.ts";
+import { safeText } from "../model/unsafe_text.ts";
 
 /** Dependencies of {@linkcode createAuditService}. */
 export interface AuditServiceDeps {
@@ -33,13 +34,22 @@ export interface AuditService {
   stop(): void;
 }
 
+function storable(details: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(details),
+    (_k, v) => typeof v === "string" ? safeText(v) : v,
+  );
+}
+
 /** Creates the audit service. */
 export function createAuditService(deps: AuditServiceDeps): AuditService {
   const { sql, clock, logger } = deps;
   let timer: ReturnType<typeof setInterval> | undefined;
   const service: AuditService = {
     async record(q, ctx, event) {
-      await createAuditRepo(q).insert(ctx, event, clock.now());
+      // Details often quote what a client sent; jsonb cannot hold NUL or lone surrogates.
+      const details = event.details && storable(event.details);
+      await createAuditRepo(q).insert(ctx, { ...event, details }, clock.now());
       logger.info("audit", {
         action: event.action,
         actorId: ctx.actorId,

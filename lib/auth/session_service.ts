@@ -66,6 +66,11 @@ export interface SessionService {
   ): Promise<LoginResult>;
   /** Opens a session for a user who just proved who they are, inside `q`'s transaction. */
   open(q: Queryable, userId: string, ctx: AuditContext): Promise<OpenedSession>;
+  /**
+   * Records a login refused before it was tried (its input was malformed),
+   * like any other failed login.
+   */
+  refused(username: string, reason: string, ctx: AuditContext): Promise<void>;
   logout(principal: Principal, ctx: AuditContext): Promise<void>;
   list(principal: Principal, userId: string): Promise<(SessionInfo & { current: boolean })[]>;
   revoke(principal: Principal, userId: string, sessionId: string, ctx: AuditContext): Promise<void>;
@@ -101,18 +106,27 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     return { token, expiresAt, session: sessionInfo(row) };
   }
 
-  async function fail(
+  async function recordFailure(
     ctx: AuditContext,
     username: string,
     userId: string | null,
     reason: string,
-  ): Promise<never> {
+  ): Promise<void> {
     await audit.record(sql, { ...ctx, actorId: null, actorName: null }, {
       action: "auth.login.failed",
       targetType: "user",
       targetId: userId,
       details: { username: username.slice(0, 64), reason },
     });
+  }
+
+  async function fail(
+    ctx: AuditContext,
+    username: string,
+    userId: string | null,
+    reason: string,
+  ): Promise<never> {
+    await recordFailure(ctx, username, userId, reason);
     throw new UnauthorizedError(WRONG);
   }
 
@@ -173,6 +187,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     },
 
     open,
+
+    refused: (username, reason, ctx) => recordFailure(ctx, username, null, reason),
 
     async logout(principal, ctx) {
       if (!principal.sessionId) {

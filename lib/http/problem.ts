@@ -68,7 +68,8 @@ export function problem(
   });
 }
 
-function domainStatus(e: DomainError): ContentfulStatusCode {
+/** The HTTP status of a domain error: the one mapping, for the API and for pages. */
+export function domainStatus(e: DomainError): ContentfulStatusCode {
   if (e instanceof ValidationError) return 400;
   if (e instanceof UnauthorizedError) return 401;
   if (e instanceof ForbiddenError) return 403;

@@ -3,7 +3,8 @@
  * `password-reset`. All but logout are on the public allowlist.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, Next } from "hono";
+import { ValidationError } from "../../lib/model/errors.ts";
 import { createRouter } from "../../lib/http/router.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
 import {
@@ -29,6 +30,19 @@ function presentedToken(c: Context<AppEnv>): string | undefined {
   return m?.[1] ?? readSessionCookie(c);
 }
 
+/** A login refused for its input (a NUL in the name, say) is audited like any failed login. */
+async function auditRefusedLogin(c: Context<AppEnv>, next: Next) {
+  await next();
+  if (!(c.error instanceof ValidationError)) return;
+  const body = await c.req.json().catch(() => undefined) as { username?: unknown } | undefined;
+  if (typeof body?.username !== "string") return;
+  await c.var.services.auth.sessions.refused(
+    body.username,
+    `invalid input: ${c.error.issues.map((i) => i.path).join(", ")}`,
+    auditContext(c),
+  );
+}
+
 /** Auth routes, mounted at `/api/v1/auth`. */
 export const auth = createRouter()
   .openapi(
@@ -42,6 +56,7 @@ export const auth = createRouter()
         "Any wrong username or password gets the same 401. Failures are rate-limited per account " +
         "and per client address with growing delays (429 with Retry-After).",
       security: [],
+      middleware: [auditRefusedLogin],
       request: {
         body: jsonBody(z.object({ username: z.string().min(1).max(256), password: Password })),
       },
