@@ -12,7 +12,8 @@ import { type Config, ConfigError, loadConfig } from "./lib/config/config.ts";
 import { createLogger, type Logger } from "./lib/observability/logger.ts";
 import { createReadiness } from "./lib/observability/readiness.ts";
 import { DataDirError, ensureDataDir } from "./lib/db/data_dir.ts";
-import { createSql, type DbTarget, type Sql, waitForDatabase } from "./lib/db/client.ts";
+import { createSql, type DbTarget, type Sql } from "./lib/db/client.ts";
+import { ping, waitForDatabase } from "./lib/db/health_repo.ts";
 import {
   createEmbeddedPostgres,
   type EmbeddedPostgres,
@@ -103,7 +104,7 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
   // A postgres.js defect would otherwise let a dropped connection end the process.
   installPostgresSocketGuard(globalThis, logger);
   const { embedded, target, sql } = await openDatabase(config, logger);
-  const readiness = createReadiness(sql);
+  const readiness = createReadiness(() => ping(sql));
   const clock = options.clock ?? systemClock;
   const rateLimitStore = createRateLimitStore({
     redisUrl: config.redisUrl,

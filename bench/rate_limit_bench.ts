@@ -4,7 +4,7 @@
  * store (its own `redis-server` from tests/redis.ts) one call at a time
  * (round-trip bound) and with 64 calls in flight (what a busy server sees).
  */
-import type { RateLimitStore } from "../lib/auth/rate_limit.ts";
+import type { RateLimitStore } from "../lib/model/rate_limit.ts";
 import { createMemoryRateLimitStore } from "../lib/auth/rate_limit_memory.ts";
 import { createRedisRateLimitStore } from "../lib/auth/rate_limit_redis.ts";
 import { startRedis } from "../tests/redis.ts";

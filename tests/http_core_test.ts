@@ -12,6 +12,7 @@ import { createAuthServices } from "../lib/auth/mod.ts";
 import { createMemoryRateLimitStore } from "../lib/auth/rate_limit_memory.ts";
 import { systemClock } from "../lib/model/clock.ts";
 import { mountRoutes } from "../routes/mod.ts";
+import { ping } from "../lib/db/health_repo.ts";
 
 const db = await createTestDatabase();
 const lines: string[] = [];
@@ -38,7 +39,7 @@ const { token } = await auth.setup.complete(
 function makeApp(
   options: { started?: boolean; trustedProxies?: string[]; routes?: boolean } = {},
 ) {
-  const readiness = createReadiness(db.sql);
+  const readiness = createReadiness(() => ping(db.sql));
   readiness.started = options.started ?? true;
   readiness.migrated = true;
   const app = createApp({

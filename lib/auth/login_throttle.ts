@@ -19,7 +19,7 @@
  */
 import { RateLimitedError } from "../model/errors.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { BackoffPolicy, RateLimitStore } from "./rate_limit.ts";
+import type { BackoffPolicy, RateLimitStore } from "../model/rate_limit.ts";
 import { addressBucket } from "../model/address_bucket.ts";
 
 /** Back-off per client address. */

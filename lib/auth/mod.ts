@@ -7,7 +7,7 @@ import { createPasswordResetRepo } from "../db/password_reset_repo.ts";
 import type { Clock } from "../model/clock.ts";
 import type { Logger } from "../observability/logger.ts";
 import { createLoginThrottle } from "./login_throttle.ts";
-import type { RateLimitStore } from "./rate_limit.ts";
+import type { RateLimitStore } from "../model/rate_limit.ts";
 import { createAccessCache } from "./access_cache.ts";
 import { type AccountService, createAccountService } from "./account_service.ts";
 import { type ApiKeyService, createApiKeyService } from "./api_key_service.ts";

@@ -7,7 +7,7 @@
  *
  * ```ts
  * const keys = [`ip:${clientIp}`, `account:${username}`];
- * const d = await store.attempt(keys, DEFAULT_BACKOFF);
+ * const d = await store.attempt(keys, ADDRESS_BACKOFF); // see login_throttle.ts
  * if (!d.allowed) throw new RateLimitedError("Too many failed logins.", d.retryAfterSeconds);
  * if (await passwordIsRight()) {
  *   await store.clear([`account:${username}`]);
@@ -18,74 +18,7 @@
 import { createMemoryRateLimitStore } from "./rate_limit_memory.ts";
 import { createRedisRateLimitStore } from "./rate_limit_redis.ts";
 import type { Logger } from "../observability/logger.ts";
-
-/** A budget: at most `limit` requests per `windowMs`, refilling smoothly. */
-export interface BudgetPolicy {
-  limit: number;
-  windowMs: number;
-}
-
-/** Answer of {@linkcode RateLimitStore.consume}. */
-export interface BudgetResult {
-  allowed: boolean;
-  limit: number;
-  /** Requests still available right now after this one. */
-  remaining: number;
-  /** Seconds until the full budget is available again. */
-  resetSeconds: number;
-  /** Seconds until a refused request would be allowed; 0 when allowed. */
-  retryAfterSeconds: number;
-}
-
-/**
- * Growing delays after failures, never a lockout: `freeFailures` cost
- * nothing, then each further failure doubles the wait from `baseDelayMs` up
- * to `maxDelayMs`; after `quietMs` without a failure the count starts over.
- */
-export interface BackoffPolicy {
-  freeFailures: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  quietMs: number;
-}
-
-/** 5 free failures, then 1 s, 2 s, 4 s ... at most 15 min; forgotten after 1 h of quiet. */
-export const DEFAULT_BACKOFF: BackoffPolicy = {
-  freeFailures: 5,
-  baseDelayMs: 1000,
-  maxDelayMs: 15 * 60_000,
-  quietMs: 60 * 60_000,
-};
-
-/** Answer of the back-off operations. */
-export interface BackoffDecision {
-  allowed: boolean;
-  /** Seconds to wait before an attempt is allowed; 0 when allowed. */
-  retryAfterSeconds: number;
-  /** Highest failure count among the keys, after the operation. */
-  failures: number;
-}
-
-/** Storage and atomic decisions for rate limits. Keys are free-form strings. */
-export interface RateLimitStore {
-  /** Takes one request from the key's budget, or refuses without taking anything. */
-  consume(key: string, policy: BudgetPolicy): Promise<BudgetResult>;
-  /** Whether an attempt on every key is allowed now; changes nothing. */
-  check(keys: string[], policy: BackoffPolicy): Promise<BackoffDecision>;
-  /**
-   * Atomically: if every key allows an attempt now, counts it as a failure on
-   * each key up front (so concurrent attempts see each other) and allows it;
-   * otherwise refuses and changes nothing. Call before checking a password,
-   * so a correct password cannot bypass an active delay.
-   */
-  attempt(keys: string[], policy: BackoffPolicy): Promise<BackoffDecision>;
-  /** Takes back one counted failure per key (the attempt turned out fine). */
-  refund(keys: string[], policy: BackoffPolicy): Promise<BackoffDecision>;
-  /** Forgets the failures of the keys (a successful login). */
-  clear(keys: string[]): Promise<void>;
-  /** Releases connections; the store is unusable afterwards. */
-  close(): Promise<void>;
-}
+import type { RateLimitStore } from "../model/rate_limit.ts";
 
 /** A clock in milliseconds since the epoch; tests inject one they can advance. */
 export type Clock = () => number;

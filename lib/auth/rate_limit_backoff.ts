@@ -8,7 +8,7 @@
  *
  * The Lua script in `rate_limit_redis.ts` mirrors this function line by line.
  */
-import type { BackoffDecision, BackoffPolicy } from "./rate_limit.ts";
+import type { BackoffDecision, BackoffPolicy } from "../model/rate_limit.ts";
 
 /** Stored per key: failures counted and the time of the last one. */
 export interface BackoffState {

@@ -11,7 +11,7 @@
  * integer well below 2^53: no float drift, and the Lua mirror in
  * `rate_limit_redis.ts` computes bit-for-bit the same answers.
  */
-import type { BudgetPolicy, BudgetResult } from "./rate_limit.ts";
+import type { BudgetPolicy, BudgetResult } from "../model/rate_limit.ts";
 
 /** Stored TAT: whole milliseconds plus `frac` units of 1/limit ms. */
 export interface GcraState {
@@ -24,16 +24,6 @@ export interface GcraStep {
   result: BudgetResult;
   /** New state and its time to live; absent when refused (nothing changes). */
   next?: { state: GcraState; ttlMs: number };
-}
-
-/** Throws unless `limit` and `windowMs` are positive integers. */
-export function assertBudgetPolicy(policy: BudgetPolicy): void {
-  const { limit, windowMs } = policy;
-  if (
-    !Number.isSafeInteger(limit) || limit < 1 || !Number.isSafeInteger(windowMs) || windowMs < 1
-  ) {
-    throw new RangeError(`budget needs positive integers, got limit=${limit} windowMs=${windowMs}`);
-  }
 }
 
 /** Takes one request from a budget whose state is `state` at time `now`. */

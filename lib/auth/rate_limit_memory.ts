@@ -6,15 +6,16 @@
  * number of clients seen within a window; with several instances, or to be
  * safe from floods of made-up keys, use Redis.
  */
-import type {
-  BackoffDecision,
-  BackoffPolicy,
-  BudgetPolicy,
-  BudgetResult,
-  Clock,
-  RateLimitStore,
-} from "./rate_limit.ts";
-import { assertBudgetPolicy, gcraConsume, type GcraState } from "./rate_limit_gcra.ts";
+import {
+  assertBudgetPolicy,
+  type BackoffDecision,
+  type BackoffPolicy,
+  type BudgetPolicy,
+  type BudgetResult,
+  type RateLimitStore,
+} from "../model/rate_limit.ts";
+import type { Clock } from "./rate_limit.ts";
+import { gcraConsume, type GcraState } from "./rate_limit_gcra.ts";
 import {
   assertBackoffPolicy,
   type BackoffOp,

@@ -16,15 +16,15 @@
  */
 import { Redis } from "ioredis";
 import type { Logger } from "../observability/logger.ts";
-import type {
-  BackoffDecision,
-  BackoffPolicy,
-  BudgetPolicy,
-  BudgetResult,
-  Clock,
-  RateLimitStore,
-} from "./rate_limit.ts";
-import { assertBudgetPolicy } from "./rate_limit_gcra.ts";
+import {
+  assertBudgetPolicy,
+  type BackoffDecision,
+  type BackoffPolicy,
+  type BudgetPolicy,
+  type BudgetResult,
+  type RateLimitStore,
+} from "../model/rate_limit.ts";
+import type { Clock } from "./rate_limit.ts";
 import { assertBackoffPolicy, type BackoffOp } from "./rate_limit_backoff.ts";
 
 // KEYS[1]; ARGV: now, limit, windowMs. State "ms:frac" as in gcraConsume.

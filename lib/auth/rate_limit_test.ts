@@ -1,12 +1,8 @@
 import { Redis } from "ioredis";
 import { assert, assertEquals, assertRejects } from "../../tests/assert.ts";
 import { startRedis } from "../../tests/redis.ts";
-import {
-  type BackoffPolicy,
-  type Clock,
-  createRateLimitStore,
-  type RateLimitStore,
-} from "./rate_limit.ts";
+import { type Clock, createRateLimitStore } from "./rate_limit.ts";
+import type { BackoffPolicy, RateLimitStore } from "../model/rate_limit.ts";
 import { createMemoryRateLimitStore } from "./rate_limit_memory.ts";
 import { createRedisRateLimitStore } from "./rate_limit_redis.ts";
 

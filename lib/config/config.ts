@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { isIP } from "node:net";
-import { type QueueName, QUEUES } from "../jobs/kinds.ts";
+import { type QueueName, QUEUES } from "../model/job.ts";
 
 /** Raised when a configuration value is invalid; the message names the key. */
 export class ConfigError extends Error {

@@ -1,6 +1,7 @@
 /** SQL behind the job admin API: listing, one job, retry, cancel, stats. */
 import type { Queryable } from "./client.ts";
-import type { JobRecord, JobState } from "../jobs/types.ts";
+import type { JobRecord, JobState } from "../model/job.ts";
+import { notifyJobs } from "./job_notify_repo.ts";
 
 /** Filters and paging of a job listing. */
 export interface JobFilter {
@@ -143,7 +144,7 @@ export function createJobAdminRepo(db: Queryable) {
 
     /** Tells every runner at once that `id` should stop (heartbeats would tell it later). */
     async notifyCancel(id: string): Promise<void> {
-      await db`select pg_notify('revenge_jobs', ${"cancel:" + id})`;
+      await notifyJobs(db, `cancel:${id}`);
     },
 
     /** Job counts per queue and state. */

@@ -5,7 +5,7 @@
  * lease affects 0 rows.
  */
 import type { Queryable } from "./client.ts";
-import type { ClaimedJob, JobProgress } from "../jobs/types.ts";
+import type { ClaimedJob, JobProgress } from "../model/job.ts";
 
 /** A job to insert. */
 export interface NewJob {

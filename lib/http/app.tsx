@@ -19,7 +19,7 @@ import { hostHeader } from "./middleware/host_header.ts";
 import { jsonOnly } from "./middleware/json_only.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
 import { SESSION_COOKIE } from "./session_cookie.ts";
-import type { RateLimitStore } from "../auth/rate_limit.ts";
+import type { RateLimitStore } from "../model/rate_limit.ts";
 import { createRouter } from "./router.ts";
 import { renderPage } from "./render.tsx";
 import { ErrorPage } from "../ui/ErrorPage.tsx";

@@ -16,7 +16,7 @@ import {
   UnavailableError,
   ValidationError,
 } from "../model/errors.ts";
-import { isConnectionError } from "../db/client.ts";
+import { isConnectionError } from "../model/connection_error.ts";
 import type { AppEnv } from "./types.ts";
 
 /** Body of a problem response. */

@@ -5,7 +5,7 @@
 import type { Sql } from "../db/client.ts";
 import { createJobAdminRepo, type JobFilter } from "../db/job_admin_repo.ts";
 import { ConflictError, NotFoundError } from "../model/errors.ts";
-import { JOB_STATES, type JobRecord, type JobState } from "./types.ts";
+import { JOB_STATES, type JobRecord, type JobState } from "../model/job.ts";
 
 /** Jobs per state in one queue. */
 export interface QueueStats {

@@ -3,7 +3,8 @@
  * cancellation, lost lease, shutdown), the batched heartbeat that renews the
  * worker's leases, and the fenced write that ends each run.
  */
-import { isConnectionError, type Sql } from "../db/client.ts";
+import type { Sql } from "../db/client.ts";
+import { isConnectionError } from "../model/connection_error.ts";
 import { createJobRepo, type Lease } from "../db/job_repo.ts";
 import type { Logger } from "../observability/logger.ts";
 import { retryDelayMs } from "./backoff.ts";
@@ -14,7 +15,8 @@ import {
   PermanentJobError,
   ShutdownError,
 } from "./job_errors.ts";
-import type { BackoffPolicy, ClaimedJob, JobContext, JobHandler, RunOutcome } from "./types.ts";
+import type { BackoffPolicy, JobContext, JobHandler, RunOutcome } from "./types.ts";
+import type { ClaimedJob } from "../model/job.ts";
 
 /** Dependencies of {@linkcode createJobExecutor}. */
 export interface JobExecutorDeps {

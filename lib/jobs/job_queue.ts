@@ -7,7 +7,8 @@ import type { z } from "zod";
 import type { Queryable } from "../db/client.ts";
 import { createJobRepo } from "../db/job_repo.ts";
 import { ValidationError } from "../model/errors.ts";
-import { type JobKindTable, KIND_DEFAULTS, type PayloadInput, type QueueName } from "./kinds.ts";
+import { type JobKindTable, KIND_DEFAULTS, type PayloadInput } from "./kinds.ts";
+import type { QueueName } from "../model/job.ts";
 
 /** Options of one enqueue; unset fields come from the kind's spec. */
 export interface EnqueueOptions {

@@ -5,11 +5,7 @@
  * before it reaches the database.
  */
 import { z } from "zod";
-
-/** The queues jobs run in; each has its own concurrency limit per instance. */
-export const QUEUES = ["scan", "metadata", "images", "search", "notifications", "default"] as const;
-/** One of {@linkcode QUEUES}. */
-export type QueueName = typeof QUEUES[number];
+import type { QueueName } from "../model/job.ts";
 
 /** How one kind of job is enqueued and run. */
 export interface JobKindSpec<S extends z.ZodType = z.ZodType> {

@@ -5,13 +5,8 @@
  * and a probe that does not come back makes it subscribe again.
  */
 import type { Sql } from "../db/client.ts";
+import { listenJobs, notifyJobs } from "../db/job_notify_repo.ts";
 import type { Logger } from "../observability/logger.ts";
-
-/**
- * The channel of the job system. Payloads: a queue name (the `jobs` trigger:
- * work is available), `cancel:<id>` (the admin service), `probe:<token>`.
- */
-export const JOBS_CHANNEL = "revenge_jobs";
 
 /** Dependencies of {@linkcode createWakeup}. */
 export interface WakeupDeps {
@@ -40,12 +35,11 @@ export function createWakeup(deps: WakeupDeps): Wakeup {
   let stopped = false;
 
   async function subscribe(): Promise<void> {
-    const sub = await deps.sql.listen(JOBS_CHANNEL, (payload) => {
+    unlisten = await listenJobs(deps.sql, (payload) => {
       if (payload.startsWith("probe:")) probes.get(payload)?.();
       else if (payload.startsWith("cancel:")) deps.onCancel(payload.slice(7));
       else deps.onWake(payload);
     }, () => deps.onWake(undefined));
-    unlisten = sub.unlisten;
   }
 
   return {
@@ -67,7 +61,7 @@ export function createWakeup(deps: WakeupDeps): Wakeup {
         timer = setTimeout(() => resolve(false), deps.probeTimeoutMs ?? 3_000);
       });
       try {
-        await deps.sql`select pg_notify(${JOBS_CHANNEL}, ${token})`;
+        await notifyJobs(deps.sql, token);
         if (await arrived || stopped) return;
         deps.logger.warn("LISTEN connection lost; subscribing again");
         await unlisten?.().catch(() => {});

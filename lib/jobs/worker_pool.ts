@@ -6,7 +6,8 @@
  * their leases expire.
  */
 import type { Logger } from "../observability/logger.ts";
-import type { ClaimedJob, FromWorker, RunOutcome, ToWorker, WorkerInit } from "./types.ts";
+import type { FromWorker, RunOutcome, ToWorker, WorkerInit } from "./types.ts";
+import type { ClaimedJob } from "../model/job.ts";
 
 /** A job handed to a worker. */
 export interface Dispatched {

@@ -2,7 +2,6 @@
  * Probe state: `/healthz` (alive), `/startupz` (start-up finished) and
  * `/readyz` (database reachable and migrations applied).
  */
-import type { Sql } from "../db/client.ts";
 
 /** Result of a readiness check. */
 export interface ReadinessReport {
@@ -20,12 +19,16 @@ export interface Readiness {
 }
 
 /**
- * Creates the probe state for a pool. Probes can arrive in floods (load
+ * Creates the probe state; `pingDatabase` is one round trip to the database. Probes can arrive in floods (load
  * balancers, orchestrators, a start-up poll loop): at most one ping is in
  * flight, and a result is reused for `cacheMs`, so probing never queues
  * queries on the pool or slows the server it watches.
  */
-export function createReadiness(sql: Sql, timeoutMs = 2000, cacheMs = 500): Readiness {
+export function createReadiness(
+  pingDatabase: () => Promise<unknown>,
+  timeoutMs = 2000,
+  cacheMs = 500,
+): Readiness {
   let inflight: Promise<"ok" | "unreachable"> | undefined;
   let last: { at: number; result: "ok" | "unreachable" } | undefined;
 
@@ -33,7 +36,7 @@ export function createReadiness(sql: Sql, timeoutMs = 2000, cacheMs = 500): Read
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await Promise.race([
-        sql`select 1`,
+        pingDatabase(),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error("timeout")), timeoutMs);
         }),

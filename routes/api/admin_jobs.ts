@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
-import { JOB_STATES, type JobRecord } from "../../lib/jobs/types.ts";
+import { JOB_STATES, type JobRecord } from "../../lib/model/job.ts";
 import { errors, json, needs, Paging } from "./_schemas.ts";
 
 const State = z.enum(JOB_STATES).openapi("JobState");

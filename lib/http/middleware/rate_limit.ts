@@ -6,8 +6,11 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { RateLimitedError } from "../../model/errors.ts";
-import type { BudgetResult, RateLimitStore } from "../../auth/rate_limit.ts";
-import { assertBudgetPolicy } from "../../auth/rate_limit_gcra.ts";
+import {
+  assertBudgetPolicy,
+  type BudgetResult,
+  type RateLimitStore,
+} from "../../model/rate_limit.ts";
 import type { AppEnv } from "../types.ts";
 import { addressBucket } from "../../model/address_bucket.ts";
 

@@ -4,7 +4,7 @@ import { createLogger } from "../../observability/logger.ts";
 import type { Readiness } from "../../observability/readiness.ts";
 import { createSystemService } from "../../system/system_service.ts";
 import { createJobAdminService } from "../../jobs/job_admin_service.ts";
-import type { RateLimitStore } from "../../auth/rate_limit.ts";
+import type { RateLimitStore } from "../../model/rate_limit.ts";
 import { createMemoryRateLimitStore } from "../../auth/rate_limit_memory.ts";
 import { createRedisRateLimitStore } from "../../auth/rate_limit_redis.ts";
 import { createApp } from "../app.tsx";
