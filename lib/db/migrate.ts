@@ -5,6 +5,7 @@
  * SHA-256 is recorded; a file edited after it was applied is refused.
  */
 import type { Sql } from "./client.ts";
+import { createMigrationRepo } from "./migration_repo.ts";
 
 /** One migration file. */
 export interface MigrationFile {
@@ -33,9 +34,6 @@ export class MigrationError extends Error {
 /** Default folder, resolved so `deno compile --include migrations/` finds it. */
 export const MIGRATIONS_DIR = new URL("../../migrations/", import.meta.url);
 
-// Any constant would do; this one spells "revenge" so it is recognisable in pg_locks.
-const LOCK_ID = 0x726576656e6765n;
-
 async function sha256(text: string): Promise<string> {
   const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -60,33 +58,15 @@ export async function readMigrations(dir: URL = MIGRATIONS_DIR): Promise<Migrati
   return files;
 }
 
-async function ensureTable(sql: Sql): Promise<void> {
-  await sql`
-    create table if not exists schema_migrations (
-      version text primary key,
-      name text not null,
-      checksum text not null,
-      applied_at timestamptz not null default now()
-    )`;
-}
-
-interface AppliedRow {
-  version: string;
-  name: string;
-  checksum: string;
-  applied_at: Date;
-}
-
 /** Compares files with what the database has applied. */
 export async function migrationStatus(
   sql: Sql,
   files?: MigrationFile[],
 ): Promise<MigrationStatus[]> {
   files ??= await readMigrations();
-  await ensureTable(sql);
-  const applied = new Map(
-    (await sql<AppliedRow[]>`select * from schema_migrations`).map((r) => [r.version, r]),
-  );
+  const repo = createMigrationRepo(sql);
+  await repo.ensureTable();
+  const applied = new Map((await repo.listApplied()).map((r) => [r.version, r]));
   const out: MigrationStatus[] = files.map((f) => {
     const row = applied.get(f.version);
     applied.delete(f.version);
@@ -95,11 +75,11 @@ export async function migrationStatus(
       version: f.version,
       name: f.name,
       state: row.checksum === f.checksum ? "applied" : "edited",
-      appliedAt: row.applied_at,
+      appliedAt: row.appliedAt,
     };
   });
   for (const row of applied.values()) {
-    out.push({ version: row.version, name: row.name, state: "unknown", appliedAt: row.applied_at });
+    out.push({ version: row.version, name: row.name, state: "unknown", appliedAt: row.appliedAt });
   }
   return out.sort((a, b) => a.version.localeCompare(b.version));
 }
@@ -111,10 +91,11 @@ export async function migrationStatus(
 export async function migrate(sql: Sql, files?: MigrationFile[]): Promise<string[]> {
   files ??= await readMigrations();
   const conn = await sql.reserve();
+  const repo = createMigrationRepo(conn as unknown as Sql);
   try {
-    // Session-level lock: held across the per-file transactions below, so a
-    // second instance waits here and then finds everything applied.
-    await conn`select pg_advisory_lock(${LOCK_ID.toString()}::bigint)`;
+    // Held across the per-file transactions below, so a second instance
+    // waits here and then finds everything applied.
+    await repo.lock();
     try {
       const status = await migrationStatus(conn as unknown as Sql, files);
       const edited = status.find((s) => s.state === "edited");
@@ -127,15 +108,9 @@ export async function migrate(sql: Sql, files?: MigrationFile[]): Promise<string
       const done: string[] = [];
       for (const f of files) {
         if (status.find((s) => s.version === f.version)?.state !== "pending") continue;
-        await conn.unsafe("begin");
         try {
-          await conn.unsafe(f.sql);
-          await conn`
-            insert into schema_migrations (version, name, checksum)
-            values (${f.version}, ${f.name}, ${f.checksum})`;
-          await conn.unsafe("commit");
+          await repo.apply(f);
         } catch (e) {
-          await conn.unsafe("rollback").catch(() => {});
           throw new MigrationError(
             `migration ${f.version}_${f.name}.sql failed: ${(e as Error).message}`,
             { cause: e },
@@ -145,7 +120,7 @@ export async function migrate(sql: Sql, files?: MigrationFile[]): Promise<string
       }
       return done;
     } finally {
-      await conn`select pg_advisory_unlock(${LOCK_ID.toString()}::bigint)`.catch(() => {});
+      await repo.unlock().catch(() => {});
     }
   } finally {
     conn.release();
