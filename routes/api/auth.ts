@@ -6,6 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createRouter } from "../../lib/http/router.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
+import { readDeviceCookie, setDeviceCookie } from "../../lib/http/device_cookie.ts";
 import {
   clearSessionCookie,
   readSessionCookie,
@@ -54,9 +55,10 @@ export const auth = createRouter()
       const r = await c.var.services.auth.sessions.login(
         c.req.valid("json"),
         auditContext(c),
-        presentedToken(c),
+        { previousToken: presentedToken(c), deviceToken: readDeviceCookie(c) },
       );
       setSessionCookie(c, r.token, r.session);
+      setDeviceCookie(c, r.deviceToken);
       return c.json({
         accessToken: r.token,
         expiresAt: r.expiresAt.toISOString(),
