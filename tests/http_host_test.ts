@@ -6,7 +6,7 @@
 import { assert, assertEquals } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
 import { setupAdmin } from "./auth_helpers.ts";
-import { rawRequest } from "./raw_http.ts";
+import { rawRequest } from "./traversal.ts";
 import { isValidHostHeader } from "../lib/http/middleware/host_header.ts";
 
 Deno.test("isValidHostHeader accepts host[:port] only", () => {

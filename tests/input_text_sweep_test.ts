@@ -8,7 +8,7 @@
 import { assert, assertEquals } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
 import { call, operations, setupAdmin } from "./auth_helpers.ts";
-import { rawRequest } from "./raw_http.ts";
+import { rawRequest } from "./traversal.ts";
 
 // deno-lint-ignore no-explicit-any
 type Schema = any;

@@ -4,6 +4,7 @@
  */
 import type { Sql } from "../db/client.ts";
 import { createPasswordResetRepo } from "../db/password_reset_repo.ts";
+import { createServerSettingsRepo } from "../db/server_settings_repo.ts";
 import type { Clock } from "../model/clock.ts";
 import type { Logger } from "../observability/logger.ts";
 import { createLoginThrottle } from "./login_throttle.ts";
@@ -12,6 +13,7 @@ import { createAccessCache } from "./access_cache.ts";
 import { type AccountService, createAccountService } from "./account_service.ts";
 import { type ApiKeyService, createApiKeyService } from "./api_key_service.ts";
 import { type AuditService, createAuditService } from "./audit_service.ts";
+import { createDeviceTokens } from "./device_tokens.ts";
 import { type Authenticator, createAuthenticator } from "./authenticator.ts";
 import { type Argon2Params, createPasswordHasher } from "./password_hasher.ts";
 import { createPasswordResetService, type PasswordResetService } from "./password_reset_service.ts";
@@ -50,7 +52,10 @@ export interface AuthServices {
   apiKeys: ApiKeyService;
   passwordResets: PasswordResetService;
   audit: AuditService;
-  /** Listens for invalidations and starts housekeeping; call after migrations. */
+  /**
+   * Loads the device-cookie key, listens for invalidations and starts
+   * housekeeping; call after migrations, before serving logins.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -72,7 +77,8 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
   });
   const base = { sql, clock, cache, hasher, audit };
   const throttle = createLoginThrottle(deps.rateLimitStore, logger);
-  const sessions = createSessionService({ ...base, timeouts, throttle });
+  const deviceTokens = createDeviceTokens({ settings: createServerSettingsRepo(sql), clock });
+  const sessions = createSessionService({ ...base, timeouts, throttle, deviceTokens });
   const authenticator = createAuthenticator({ sql, clock, cache, timeouts, logger });
   let housekeeping: ReturnType<typeof setInterval> | undefined;
 
@@ -101,6 +107,7 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
     passwordResets: createPasswordResetService(base),
     audit,
     async start() {
+      await deviceTokens.start();
       await authenticator.start();
       audit.start();
       housekeeping = setInterval(tidy, 15 * 60_000);

@@ -3,7 +3,10 @@
  * 256-bit random strings; the database keeps only their SHA-256. A login
  * always makes a new session (and ends the one the client presented, so a
  * planted session id is worthless); failures answer one generic message
- * after the same work whether or not the user exists.
+ * after the same work whether or not the user exists. Every successful login
+ * also hands out a new device token (the device cookie, `device_tokens.ts`),
+ * and a login that presents a valid one for its account is throttled per
+ * device rather than per account (`login_throttle.ts`).
  */
 import type { Queryable, Sql } from "../db/client.ts";
 import { createSessionRepo, type SessionRecord } from "../db/session_repo.ts";
@@ -26,6 +29,7 @@ import { describeUserAgent } from "../model/user_agent.ts";
 import type { AccessCache } from "./access_cache.ts";
 import type { AuditService } from "./audit_service.ts";
 import type { SessionTimeouts } from "./authenticator.ts";
+import type { DeviceTokens } from "./device_tokens.ts";
 import type { LoginThrottle } from "./login_throttle.ts";
 import type { PasswordHasher } from "./password_hasher.ts";
 import { normalizePassword, passwordLengthOk } from "./password_policy.ts";
@@ -43,6 +47,16 @@ export interface OpenedSession {
 /** Answer of {@linkcode SessionService.login}. */
 export interface LoginResult extends OpenedSession {
   user: User;
+  /** A new device token for this client to present at its next login (the device cookie). */
+  deviceToken: string;
+}
+
+/** What the client presented besides its username and password. */
+export interface LoginOptions {
+  /** The session token the client holds, if any: it is ended. */
+  previousToken?: string;
+  /** The device token the client holds, if any (see `device_tokens.ts`). */
+  deviceToken?: string;
 }
 
 /** Dependencies of {@linkcode createSessionService}. */
@@ -54,15 +68,16 @@ export interface SessionServiceDeps {
   audit: AuditService;
   timeouts: SessionTimeouts;
   throttle: LoginThrottle;
+  deviceTokens: DeviceTokens;
 }
 
 /** The session service. */
 export interface SessionService {
-  /** Checks the password and opens a session; `previousToken` (if any) is ended. */
+  /** Checks the password and opens a session; the presented session (if any) is ended. */
   login(
     input: { username: string; password: string },
     ctx: AuditContext,
-    previousToken?: string,
+    options?: LoginOptions,
   ): Promise<LoginResult>;
   /** Opens a session for a user who just proved who they are, inside `q`'s transaction. */
   open(q: Queryable, userId: string, ctx: AuditContext): Promise<OpenedSession>;
@@ -89,7 +104,7 @@ const WRONG = "Wrong username or password.";
 
 /** Creates the session service. */
 export function createSessionService(deps: SessionServiceDeps): SessionService {
-  const { sql, clock, cache, hasher, audit, timeouts, throttle } = deps;
+  const { sql, clock, cache, hasher, audit, timeouts, throttle, deviceTokens } = deps;
 
   async function open(q: Queryable, userId: string, ctx: AuditContext): Promise<OpenedSession> {
     const token = newToken("session");
@@ -108,42 +123,53 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
 
   async function recordFailure(
     ctx: AuditContext,
-    username: string,
-    userId: string | null,
-    reason: string,
+    f: { username: string; userId: string | null; reason: string; trustedDevice: boolean },
   ): Promise<void> {
     await audit.record(sql, { ...ctx, actorId: null, actorName: null }, {
       action: "auth.login.failed",
       targetType: "user",
-      targetId: userId,
-      details: { username: username.slice(0, 64), reason },
+      targetId: f.userId,
+      details: {
+        username: f.username.slice(0, 64),
+        reason: f.reason,
+        trustedDevice: f.trustedDevice,
+      },
     });
   }
 
   async function fail(
     ctx: AuditContext,
-    username: string,
-    userId: string | null,
-    reason: string,
+    f: { username: string; userId: string | null; reason: string; trustedDevice: boolean },
   ): Promise<never> {
-    await recordFailure(ctx, username, userId, reason);
+    await recordFailure(ctx, f);
     throw new UnauthorizedError(WRONG);
   }
 
   return {
-    async login(input, ctx, previousToken) {
-      const attempt = await throttle.begin(input.username, ctx.clientIp).catch(async (e) => {
-        // A refused attempt is still an authentication event worth a trace.
-        if (e instanceof RateLimitedError) {
-          await audit.record(sql, { ...ctx, actorId: null, actorName: null }, {
-            action: "auth.login.throttled",
-            targetType: "user",
-            targetId: null,
-            details: { username: input.username.slice(0, 64), retryAfter: e.retryAfterSeconds },
-          });
-        }
-        throw e;
-      });
+    async login(input, ctx, options = {}) {
+      const { previousToken } = options;
+      // Checked against the name typed, before anything is looked up: a token for another
+      // account, or a forged one, is no token at all.
+      const device = await deviceTokens.verify(options.deviceToken, input.username);
+      const trustedDevice = device !== undefined;
+      const attempt = await throttle.begin(input.username, ctx.clientIp, { device }).catch(
+        async (e) => {
+          // A refused attempt is still an authentication event worth a trace.
+          if (e instanceof RateLimitedError) {
+            await audit.record(sql, { ...ctx, actorId: null, actorName: null }, {
+              action: "auth.login.throttled",
+              targetType: "user",
+              targetId: null,
+              details: {
+                username: input.username.slice(0, 64),
+                retryAfter: e.retryAfterSeconds,
+                trustedDevice,
+              },
+            });
+          }
+          throw e;
+        },
+      );
       const password = normalizePassword(input.password);
       // Only a well-formed name is looked up: the database's lower() may fold
       // non-ASCII look-alikes ("admİn") onto a real name that the throttle's
@@ -153,13 +179,20 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         : undefined;
       if (!user) {
         await hasher.verifyDummy(password);
-        return fail(ctx, input.username, null, "unknown user or invalid password length");
+        return fail(ctx, {
+          username: input.username,
+          userId: null,
+          reason: "unknown user or invalid password length",
+          trustedDevice,
+        });
       }
+      const failure = { username: input.username, userId: user.id, trustedDevice };
       if (!await hasher.verify(user.passwordHash, password)) {
-        return fail(ctx, input.username, user.id, "wrong password");
+        return fail(ctx, { ...failure, reason: "wrong password" });
       }
-      if (user.disabled) return fail(ctx, input.username, user.id, "account disabled");
+      if (user.disabled) return fail(ctx, { ...failure, reason: "account disabled" });
       await attempt.succeeded();
+      const deviceToken = await deviceTokens.issue(user.username);
       const rehash = hasher.needsRehash(user.passwordHash) ? await hasher.hash(password) : null;
       const actor = { ...ctx, actorId: user.id, actorName: user.username };
       return await transact(sql, cache, async (tx, invalidate) => {
@@ -179,16 +212,21 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           action: "auth.login.succeeded",
           targetType: "session",
           targetId: opened.session.id,
-          details: rehash ? { passwordRehashed: true } : {},
+          // Flags present only when true, like passwordRehashed before them.
+          details: {
+            ...(rehash ? { passwordRehashed: true } : {}),
+            ...(trustedDevice ? { trustedDevice: true } : {}),
+          },
         });
         const { passwordHash: _h, passwordChangedAt: _c, ...pub } = user;
-        return { ...opened, user: { ...pub, lastLoginAt: now } };
+        return { ...opened, deviceToken, user: { ...pub, lastLoginAt: now } };
       });
     },
 
     open,
 
-    refused: (username, reason, ctx) => recordFailure(ctx, username, null, reason),
+    refused: (username, reason, ctx) =>
+      recordFailure(ctx, { username, userId: null, reason, trustedDevice: false }),
 
     async logout(principal, ctx) {
       if (!principal.sessionId) {

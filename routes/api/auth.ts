@@ -7,6 +7,7 @@ import type { Context, Next } from "hono";
 import { ValidationError } from "../../lib/model/errors.ts";
 import { createRouter } from "../../lib/http/router.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
+import { readDeviceCookie, setDeviceCookie } from "../../lib/http/device_cookie.ts";
 import {
   clearSessionCookie,
   readSessionCookie,
@@ -69,9 +70,10 @@ export const auth = createRouter()
       const r = await c.var.services.auth.sessions.login(
         c.req.valid("json"),
         auditContext(c),
-        presentedToken(c),
+        { previousToken: presentedToken(c), deviceToken: readDeviceCookie(c) },
       );
       setSessionCookie(c, r.token, r.session);
+      setDeviceCookie(c, r.deviceToken);
       return c.json({
         accessToken: r.token,
         expiresAt: r.expiresAt.toISOString(),
