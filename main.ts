@@ -64,6 +64,8 @@ function loggerFor(config: Config): Logger {
 
 function jobRunnerFor(config: Config, sql: Sql, target: DbTarget, logger: Logger): JobRunner {
   return createJobRunner({
+    // Named here, where the layering allows it; a literal URL keeps `deno compile` finding it.
+    workerUrl: new URL("./workers/job_worker.ts", import.meta.url),
     sql,
     target,
     kinds: JOB_KINDS,

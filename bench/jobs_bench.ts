@@ -43,6 +43,7 @@ const target: DbTarget = parseDatabaseUrl(url);
 const sql = createSql(url, { max: 10 });
 const kinds = { ...JOB_KINDS, ...BENCH_KINDS };
 const runner = createJobRunner({
+  workerUrl: new URL("../workers/job_worker.ts", import.meta.url),
   sql,
   target,
   kinds,

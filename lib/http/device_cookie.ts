@@ -9,8 +9,8 @@
  */
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { DEVICE_TOKEN_MAX_AGE_SEC } from "../auth/device_tokens.ts";
 import type { AppEnv } from "./types.ts";
+import { COOKIE_MAX_AGE_CAP } from "./session_cookie.ts";
 
 /** Base name of the cookie. */
 export const DEVICE_COOKIE = "revenge_device";
@@ -31,6 +31,7 @@ export function setDeviceCookie(c: Context<AppEnv>, token: string): void {
     sameSite: "Lax",
     secure: c.get("secure"),
     path: "/",
-    maxAge: DEVICE_TOKEN_MAX_AGE_SEC,
+    // As long as browsers keep any cookie; the token itself is refused after as long.
+    maxAge: COOKIE_MAX_AGE_CAP,
   });
 }

@@ -22,8 +22,8 @@ export function readSessionCookie(c: Context<AppEnv>): string | undefined {
   return getCookie(c, name(c)) || undefined;
 }
 
-// Browsers cap cookie lifetimes at 400 days (RFC 6265bis).
-const MAX_AGE_CAP = 400 * 86_400;
+/** Browsers cap cookie lifetimes at 400 days (RFC 6265bis). */
+export const COOKIE_MAX_AGE_CAP = 400 * 86_400;
 
 /**
  * Sets the cookie to `token` for the session's lifetime, from its start to
@@ -41,7 +41,7 @@ export function setSessionCookie(
     sameSite: "Lax",
     secure: c.get("secure"),
     path: "/",
-    maxAge: Math.min(seconds, MAX_AGE_CAP),
+    maxAge: Math.min(seconds, COOKIE_MAX_AGE_CAP),
   });
 }
 

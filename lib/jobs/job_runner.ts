@@ -46,6 +46,8 @@ export interface JobRunnerOptions<T extends JobKindTable> {
   rescueIntervalMs?: number;
   backoff?: BackoffPolicy;
   schedules?: PeriodicSchedule<T>[];
+  /** The job worker module (`workers/job_worker.ts`). */
+  workerUrl: URL;
   /** Extra handler module loaded by every worker (tests register kinds this way). */
   handlersModule?: URL;
   /** Handler pool size of each worker (default 4). */
@@ -100,6 +102,7 @@ export function createJobRunner<T extends JobKindTable>(o: JobRunnerOptions<T>):
     onCancel: (id) => pool.cancel(id),
   });
   const pool = createWorkerPool({
+    workerUrl: o.workerUrl,
     size: o.workers ?? 2,
     name,
     logger: o.logger,

@@ -31,8 +31,8 @@ export interface WorkerPoolOptions {
   onDone(d: Dispatched, outcome: RunOutcome): void;
   /** Jobs whose worker died; their leases will expire. */
   onLost(lost: Dispatched[]): void;
-  /** The worker module (tests may point elsewhere). */
-  workerUrl?: URL;
+  /** The worker module: `workers/job_worker.ts`, named by main.ts (lib/ does not know workers/). */
+  workerUrl: URL;
 }
 
 interface Slot {
@@ -63,7 +63,7 @@ export interface WorkerPool {
 
 /** Creates the pool; `start()` spawns the workers. */
 export function createWorkerPool(o: WorkerPoolOptions): WorkerPool {
-  const url = o.workerUrl ?? new URL("../../workers/job_worker.ts", import.meta.url);
+  const url = o.workerUrl;
   const slots: Slot[] = [];
   const failures = new Map<number, number>();
   let generation = 0;

@@ -19,6 +19,8 @@ import { TEST_KINDS } from "../fixtures/job_test_kinds.ts";
 export const ALL_KINDS = { ...JOB_KINDS, ...TEST_KINDS };
 /** The module the workers load the test handlers from. */
 export const TEST_HANDLERS = new URL("../fixtures/job_test_kinds.ts", import.meta.url);
+/** The production job worker. */
+export const JOB_WORKER = new URL("../../workers/job_worker.ts", import.meta.url);
 
 /** A test database with the marks table the test handlers write. */
 export async function createJobsDatabase(): Promise<TestDatabase> {
@@ -61,6 +63,7 @@ export async function startTestRunner(
 ): Promise<TestRunner> {
   const sql = createSql(db.url, { max: 4 });
   const runner = createJobRunner({
+    workerUrl: JOB_WORKER,
     sql,
     target: db.target,
     kinds: ALL_KINDS,
