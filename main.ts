@@ -8,7 +8,7 @@
  *   deno run -A main.ts migrate     apply migrations and exit
  *   deno run -A main.ts migrate status
  */
-import { type Config, ConfigError, loadConfig } from "./lib/config/config.ts";
+import { ConfigError, loadConfig } from "./lib/config/config.ts";
 import { createLogger, type Logger } from "./lib/observability/logger.ts";
 import { createReadiness } from "./lib/observability/readiness.ts";
 import { DataDirError, ensureDataDir } from "./lib/db/data_dir.ts";
@@ -21,15 +21,16 @@ import {
 } from "./lib/db/embedded_postgres.ts";
 import { migrate, MigrationError, migrationStatus } from "./lib/db/migrate.ts";
 import { createApp } from "./lib/http/app.tsx";
-import { createSystemService } from "./lib/system/system_service.ts";
-import { createAuthServices } from "./lib/auth/mod.ts";
 import { createRateLimitStore } from "./lib/auth/rate_limit.ts";
 import { type Clock, systemClock } from "./lib/model/clock.ts";
 import { installPostgresSocketGuard } from "./lib/db/pg_socket_guard.ts";
-import { createJobAdminService } from "./lib/jobs/job_admin_service.ts";
 import { createJobRunner, type JobRunner } from "./lib/jobs/job_runner.ts";
-import { JOB_KINDS } from "./lib/jobs/kinds.ts";
+import { killAll } from "./lib/media/subprocess.ts";
+import type { AnyModule } from "./lib/registry/module.ts";
+import { createRegistry, RegistryError, type RegistryJobs } from "./lib/registry/registry.ts";
+import { type Config, configSections, PRODUCTION_MODULES } from "./lib/registry/modules.ts";
 import { mountRoutes } from "./routes/mod.ts";
+import { resolve } from "node:path";
 
 /** A running Revenge. */
 export interface Revenge {
@@ -44,130 +45,140 @@ export interface Revenge {
 }
 
 /** Errors whose message is a complete, printable explanation. */
-const FRIENDLY = [ConfigError, DataDirError, EmbeddedPostgresError, MigrationError];
+const FRIENDLY = [ConfigError, DataDirError, EmbeddedPostgresError, MigrationError, RegistryError];
 
 /** Options for {@linkcode startRevenge}. */
 export interface StartOptions {
   logger?: Logger;
   /** Time for sessions, expiries and retention; tests move it forward. */
   clock?: Clock;
+  /**
+   * Modules started after the production ones (tests add a domain of their
+   * own this way). Their configuration sections must be in `config`: load it
+   * with `configSections([...PRODUCTION_MODULES, ...modules])`.
+   */
+  modules?: readonly AnyModule[];
 }
 
 function logFormat(config: Config): "json" | "pretty" {
-  if (config.logFormat !== "auto") return config.logFormat;
+  if (config.log.format !== "auto") return config.log.format;
   return Deno.stderr.isTerminal() ? "pretty" : "json";
 }
 
 function loggerFor(config: Config): Logger {
-  return createLogger({ level: config.logLevel, format: logFormat(config) });
+  return createLogger({ level: config.log.level, format: logFormat(config) });
 }
 
-function jobRunnerFor(config: Config, sql: Sql, target: DbTarget, logger: Logger): JobRunner {
+function jobRunnerFor(
+  config: Config,
+  deps: { sql: Sql; target: DbTarget; logger: Logger; clock: Clock; jobs: RegistryJobs },
+): JobRunner {
   return createJobRunner({
     // Named here, where the layering allows it; a literal URL keeps `deno compile` finding it.
     workerUrl: new URL("./workers/job_worker.ts", import.meta.url),
-    sql,
-    target,
-    kinds: JOB_KINDS,
-    logger: logger.child({ component: "jobs" }),
-    workers: config.jobWorkers,
-    concurrency: config.jobConcurrency,
-    leaseMs: config.jobLeaseMs,
-    pollMs: config.jobPollMs,
-    workerLog: { level: config.logLevel, format: logFormat(config) },
-    schedules: [{
-      name: "jobs.prune",
-      cron: "17 * * * *",
-      kind: "jobs.prune",
-      payload: { retentionHours: config.jobRetentionHours },
-    }],
+    sql: deps.sql,
+    target: deps.target,
+    kinds: deps.jobs.kinds,
+    handlerSources: deps.jobs.sources,
+    schedules: deps.jobs.schedules,
+    dataDir: resolve(config.server.dataDir),
+    clock: deps.clock,
+    logger: deps.logger.child({ component: "jobs" }),
+    workers: config.jobs.workers,
+    concurrency: config.jobs.concurrency,
+    leaseMs: config.jobs.leaseMs,
+    pollMs: config.jobs.pollMs,
+    workerLog: { level: config.log.level, format: logFormat(config) },
   });
 }
 
 async function openDatabase(config: Config, logger: Logger) {
   let embedded: EmbeddedPostgres | undefined;
   let target: DbTarget;
-  if (config.databaseUrl) target = config.databaseUrl;
+  if (config.database.url) target = config.database.url;
   else {
     embedded = await createEmbeddedPostgres({
-      dataDir: config.dataDir,
+      dataDir: config.server.dataDir,
       logger,
-      runAs: config.embeddedPgUser,
+      runAs: config.database.embeddedUser,
     });
     target = embedded.connection;
   }
   return { embedded, target, sql: createSql(target, { logger }) };
 }
 
+function listen(config: Config, app: { fetch: Deno.ServeHandler<Deno.NetAddr> }) {
+  try {
+    return Deno.serve(
+      { port: config.http.port, hostname: config.http.host, onListen: () => {} },
+      app.fetch,
+    );
+  } catch (e) {
+    if (e instanceof Deno.errors.AddrInUse) {
+      throw new ConfigError(
+        `REVENGE_PORT: port ${config.http.port} on ${config.http.host} is already in use`,
+      );
+    }
+    if (e instanceof Deno.errors.PermissionDenied) {
+      throw new ConfigError(`REVENGE_PORT: not allowed to listen on port ${config.http.port}`);
+    }
+    if (e instanceof Deno.errors.AddrNotAvailable) {
+      throw new ConfigError(`REVENGE_HOST: ${config.http.host} is not an address of this machine`);
+    }
+    throw e;
+  }
+}
+
 /** Starts Revenge: listening as soon as possible, ready once the database is. */
 export async function startRevenge(config: Config, options: StartOptions = {}): Promise<Revenge> {
   const logger = options.logger ?? loggerFor(config);
-  await ensureDataDir(config.dataDir);
+  await ensureDataDir(config.server.dataDir);
   // A postgres.js defect would otherwise let a dropped connection end the process.
   installPostgresSocketGuard(globalThis, logger);
   const { embedded, target, sql } = await openDatabase(config, logger);
   const readiness = createReadiness(() => ping(sql));
   const clock = options.clock ?? systemClock;
   const rateLimitStore = createRateLimitStore({
-    redisUrl: config.redisUrl,
+    redisUrl: config.server.redisUrl,
     now: () => clock.now().getTime(),
     logger,
   });
-  const auth = createAuthServices({
-    sql,
-    clock,
+  const core = {
     logger,
+    clock,
+    sql,
+    dataDir: resolve(config.server.dataDir),
     rateLimitStore,
-    settings: {
-      argon2: { memoryKiB: config.argon2MemoryKib, timeCost: config.argon2TimeCost },
-      sessionIdleSec: config.sessionIdleSec,
-      sessionMaxSec: config.sessionMaxSec,
-      openRegistration: config.openRegistration,
-      auditKeepDays: config.auditKeepDays,
-    },
-  });
-  const services = {
     readiness,
-    system: createSystemService({ setupRequired: () => auth.setup.isRequired() }),
-    auth,
-    jobs: createJobAdminService({ sql }),
   };
+  const registry = createRegistry(
+    [...PRODUCTION_MODULES, ...(options.modules ?? [])],
+    core,
+    config,
+  );
   const app = mountRoutes(createApp({
     logger,
-    services,
-    trustedProxies: config.trustedProxies,
-    bodyLimitBytes: config.bodyLimitBytes,
-    publicUrl: config.publicUrl,
-    allowedHosts: config.allowedHosts,
-    apiRateLimit: { store: rateLimitStore, perMinute: config.apiRateLimit },
+    services: registry.services,
+    trustedProxies: config.http.trustedProxies,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    publicUrl: config.http.publicUrl,
+    allowedHosts: config.http.allowedHosts,
+    apiRateLimit: { store: rateLimitStore, perMinute: config.http.apiRateLimit },
     peer: (c) => (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr?.hostname,
   }));
 
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
-    server = Deno.serve({
-      port: config.port,
-      hostname: config.host,
-      onListen: () => {},
-    }, (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr }));
+    server = listen(config, {
+      fetch: (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr }),
+    });
   } catch (e) {
     await rateLimitStore.close();
     await sql.end({ timeout: 1 });
-    if (e instanceof Deno.errors.AddrInUse) {
-      throw new ConfigError(
-        `REVENGE_PORT: port ${config.port} on ${config.host} is already in use`,
-      );
-    }
-    if (e instanceof Deno.errors.PermissionDenied) {
-      throw new ConfigError(`REVENGE_PORT: not allowed to listen on port ${config.port}`);
-    }
-    if (e instanceof Deno.errors.AddrNotAvailable) {
-      throw new ConfigError(`REVENGE_HOST: ${config.host} is not an address of this machine`);
-    }
     throw e;
   }
   const port = server.addr.port;
-  const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
+  const url = `http://${config.http.host === "0.0.0.0" ? "localhost" : config.http.host}:${port}`;
   logger.info("listening", { url });
 
   const abort = new AbortController();
@@ -178,29 +189,28 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
     const applied = await migrate(sql);
     if (applied.length) logger.info("migrations applied", { versions: applied });
     // Before the flags: /readyz must not say ready while the API still answers 503.
-    await auth.start();
+    await registry.start();
     abort.signal.throwIfAborted();
-    jobs = jobRunnerFor(config, sql, target, logger);
+    jobs = jobRunnerFor(config, { sql, target, logger, clock, jobs: registry.jobs });
     await jobs.start();
     readiness.migrated = true;
     readiness.started = true;
-    logger.info("ready", { url });
+    logger.info("ready", { url, modules: registry.order });
   })();
 
   let stopping: Promise<void> | undefined;
   function shutdown(): Promise<void> {
     stopping ??= (async () => {
+      const deadlineMs = config.server.shutdownTimeoutMs;
       logger.info("shutting down");
       readiness.draining = true;
       abort.abort();
       await ready.catch(() => {});
-      const deadline = new Promise((r) => setTimeout(r, config.shutdownTimeoutMs));
-      // Requests and jobs wind down together; the database closes after both.
-      await Promise.all([
-        Promise.race([server.shutdown(), deadline]),
-        jobs?.stop(config.shutdownTimeoutMs),
-      ]);
-      await auth.stop();
+      const deadline = new Promise((r) => setTimeout(r, deadlineMs));
+      // Requests and jobs wind down together; modules after both, the database last.
+      await Promise.all([Promise.race([server.shutdown(), deadline]), jobs?.stop(deadlineMs)]);
+      await registry.stop(deadlineMs);
+      await killAll();
       await rateLimitStore.close();
       await sql.end({ timeout: 5 });
       await embedded?.stop();
@@ -211,9 +221,14 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
   return { url, port, sql, ready, shutdown };
 }
 
+/** Loads the production configuration (environment and `REVENGE_CONFIG`). */
+export function loadProductionConfig(): Config {
+  return loadConfig(configSections(PRODUCTION_MODULES)) as unknown as Config;
+}
+
 async function runMigrateCommand(config: Config, args: string[]): Promise<void> {
   const logger = loggerFor(config);
-  await ensureDataDir(config.dataDir);
+  await ensureDataDir(config.server.dataDir);
   const { embedded, sql } = await openDatabase(config, logger);
   try {
     await embedded?.start();
@@ -248,7 +263,7 @@ function fail(e: unknown): never {
 if (import.meta.main) {
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadProductionConfig();
   } catch (e) {
     fail(e);
   }

@@ -11,7 +11,7 @@ import { createEmbeddedPostgres } from "../lib/db/embedded_postgres.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { createJobQueue } from "../lib/jobs/job_queue.ts";
 import { createJobRunner } from "../lib/jobs/job_runner.ts";
-import { JOB_KINDS } from "../lib/jobs/kinds.ts";
+import { JOBS_KINDS as JOB_KINDS } from "../lib/jobs/module.ts";
 import { createLogger } from "../lib/observability/logger.ts";
 import { withDatabase } from "../tests/db.ts";
 import { BENCH_KINDS } from "./_job_kinds.ts";
@@ -48,7 +48,8 @@ const runner = createJobRunner({
   target,
   kinds,
   logger: createLogger({ level: "warn" }),
-  handlersModule: new URL("./_job_kinds.ts", import.meta.url),
+  handlerSources: [{ url: new URL("./_job_kinds.ts", import.meta.url).href }],
+  dataDir: "/nonexistent",
   workerLog: { level: "warn", format: "json" },
 });
 

@@ -6,7 +6,7 @@
  */
 import { createJobRepo } from "../lib/db/job_repo.ts";
 import { createJobQueue } from "../lib/jobs/job_queue.ts";
-import { JOB_KINDS } from "../lib/jobs/kinds.ts";
+import { JOBS_KINDS as JOB_KINDS } from "../lib/jobs/module.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { call, createUser, setupAdmin } from "./auth_helpers.ts";
 import { dbTest, startTestApp } from "./harness.ts";

@@ -127,3 +127,21 @@ export async function operations(app: TestApp): Promise<Operation[]> {
 export function fill(template: string, values: Record<string, string> = {}): string {
   return template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? crypto.randomUUID());
 }
+
+/**
+ * Runs a periodic schedule's job now through the admin API and waits (with a
+ * deadline) until it has succeeded; returns the job.
+ */
+export async function runSchedule(app: TestApp, token: string, name: string, timeoutMs = 20_000) {
+  const run = await call(app, "POST", `/api/v1/admin/jobs/schedules/${name}/run`, { token });
+  assertEquals(run.status, 201, JSON.stringify(run.body));
+  const deadline = Date.now() + timeoutMs;
+  let job = run.body;
+  while (job.state !== "succeeded" && Date.now() < deadline) {
+    if (job.state === "dead" || job.state === "cancelled") break;
+    await new Promise((r) => setTimeout(r, 50));
+    job = (await call(app, "GET", `/api/v1/admin/jobs/${run.body.id}`, { token })).body;
+  }
+  assertEquals(job.state, "succeeded", JSON.stringify(job));
+  return job;
+}

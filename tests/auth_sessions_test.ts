@@ -11,6 +11,7 @@ import {
   createTestClock,
   createUser,
   login,
+  runSchedule,
   setCookie,
   setupAdmin,
   USER_PASSWORD,
@@ -243,6 +244,35 @@ dbTest("the session cookie is HttpOnly and Lax, and Secure with __Host- over HTT
     assertEquals(await get(`__Host-revenge_session=${h.value}`, "https"), 200);
     assertEquals(await get(`revenge_session=${h.value}`, "https"), 401);
     assertEquals(await get(`__Host-revenge_session=${h.value}`), 401);
+  } finally {
+    await app.close();
+  }
+});
+
+dbTest("auth.sessions.cleanup deletes sessions past their idle or absolute end", async () => {
+  const clock = createTestClock();
+  const app = await startTestApp({
+    clock,
+    env: { REVENGE_SESSION_IDLE_SEC: "20m", REVENGE_SESSION_MAX_SEC: "1h" },
+  });
+  try {
+    const admin = await setupAdmin(app);
+    await createUser(app, admin.token, "idle");
+    const count = async () =>
+      Number((await app.db.sql<{ n: string }[]>`select count(*) as n from sessions`)[0].n);
+    assertEquals(await count(), 2);
+    // The admin stays active; the idle user's session passes its idle end.
+    clock.advance(15 * MIN);
+    assertEquals(await me(app, admin.token), 200);
+    clock.advance(10 * MIN);
+    const token = await login(app, "admin", ADMIN_PASSWORD);
+    await runSchedule(app, token, "auth.sessions.cleanup");
+    // Left: the admin's two sessions (the active one and the new one).
+    assertEquals(await count(), 2);
+    clock.advance(61 * MIN);
+    const fresh = await login(app, "admin", ADMIN_PASSWORD);
+    await runSchedule(app, fresh, "auth.sessions.cleanup");
+    assertEquals(await count(), 1, "only the session made after the absolute end is left");
   } finally {
     await app.close();
   }

@@ -5,8 +5,20 @@
  * in-process on a free port against a database of its own.
  */
 import { loadConfig } from "../lib/config/config.ts";
+import type { AnyModule } from "../lib/registry/module.ts";
+import {
+  type Config,
+  configSections,
+  PRODUCTION_MODULES,
+  type Services,
+} from "../lib/registry/modules.ts";
 import { createLogger, type Logger } from "../lib/observability/logger.ts";
-import type { Clock } from "../lib/model/clock.ts";
+import { type Clock, systemClock } from "../lib/model/clock.ts";
+import type { Sql } from "../lib/db/client.ts";
+import type { RateLimitStore } from "../lib/model/rate_limit.ts";
+import type { Readiness } from "../lib/observability/readiness.ts";
+import { createMemoryRateLimitStore } from "../lib/auth/rate_limit_memory.ts";
+import { createRegistry } from "../lib/registry/registry.ts";
 import { type Revenge, startRevenge } from "../main.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 
@@ -35,13 +47,16 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Injectable clock (session timeouts, expiries, retention). */
   clock?: Clock;
+  /** Modules registered after the production ones (their sections are read from `env` too). */
+  modules?: readonly AnyModule[];
 }
 
 /** Starts Revenge on 127.0.0.1 with a free port and waits until it is ready. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.db ?? await createTestDatabase();
   const dataDir = await Deno.makeTempDir({ prefix: "revenge-app-" });
-  const config = loadConfig({
+  const modules = options.modules ?? [];
+  const config = loadConfig(configSections([...PRODUCTION_MODULES, ...modules]), {
     env: {
       REVENGE_PORT: "0",
       REVENGE_HOST: "127.0.0.1",
@@ -50,10 +65,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ...options.env,
     },
     file: {},
-  });
+  }) as unknown as Config;
   const revenge = await startRevenge(config, {
     logger: options.logger ?? createLogger({ level: "error", format: "pretty" }),
     clock: options.clock,
+    modules,
   });
   await revenge.ready;
   return {
@@ -68,4 +84,42 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
   };
+}
+
+/** Options for {@linkcode createTestServices}. */
+export interface TestServicesOptions {
+  /** The pool; one that never connects is fine for requests that reach no service. */
+  sql: Sql;
+  rateLimitStore?: RateLimitStore;
+  readiness?: Readiness;
+  clock?: Clock;
+  logger?: Logger;
+  /** Configuration, as environment variables. */
+  env?: Record<string, string>;
+  modules?: readonly AnyModule[];
+}
+
+/**
+ * The production services, built by the same registry as `startRevenge`
+ * (for tests that drive `createApp` through `app.request()`); nothing is
+ * started.
+ */
+export function createTestServices(options: TestServicesOptions) {
+  const modules = [...PRODUCTION_MODULES, ...(options.modules ?? [])];
+  const config = loadConfig(configSections(modules), { env: options.env ?? {}, file: {} });
+  const readiness = options.readiness ?? {
+    started: true,
+    migrated: true,
+    draining: false,
+    check: () => Promise.resolve({ ready: true, checks: { database: "ok", migrations: "ok" } }),
+  } satisfies Readiness;
+  const registry = createRegistry(modules, {
+    sql: options.sql,
+    clock: options.clock ?? systemClock,
+    logger: options.logger ?? createLogger({ level: "silent" }),
+    dataDir: "/nonexistent",
+    rateLimitStore: options.rateLimitStore ?? createMemoryRateLimitStore(),
+    readiness,
+  }, config);
+  return registry.services as Services;
 }

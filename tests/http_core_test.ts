@@ -2,34 +2,19 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createApp } from "../lib/http/app.tsx";
 import { createLogger } from "../lib/observability/logger.ts";
 import { createReadiness } from "../lib/observability/readiness.ts";
-import { createSystemService } from "../lib/system/system_service.ts";
-import { createJobAdminService } from "../lib/jobs/job_admin_service.ts";
 import { ConflictError, NotFoundError, RateLimitedError } from "../lib/model/errors.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { createTestDatabase } from "./db.ts";
-import { dbTest, startTestApp } from "./harness.ts";
-import { createAuthServices } from "../lib/auth/mod.ts";
+import { createTestServices, dbTest, startTestApp } from "./harness.ts";
 import { createMemoryRateLimitStore } from "../lib/auth/rate_limit_memory.ts";
-import { systemClock } from "../lib/model/clock.ts";
 import { mountRoutes } from "../routes/mod.ts";
 import { ping } from "../lib/db/health_repo.ts";
 
 const db = await createTestDatabase();
 const lines: string[] = [];
 const rateLimitStore = createMemoryRateLimitStore();
-const auth = createAuthServices({
-  sql: db.sql,
-  clock: systemClock,
-  logger: createLogger({ level: "silent" }),
-  rateLimitStore,
-  settings: {
-    argon2: { memoryKiB: 19456, timeCost: 2 },
-    sessionIdleSec: 3600,
-    sessionMaxSec: 86400,
-    openRegistration: false,
-    auditKeepDays: 0,
-  },
-});
+const services = createTestServices({ sql: db.sql, rateLimitStore });
+const auth = services.auth;
 // The test routes below are not public: requests carry an administrator's token.
 const { token } = await auth.setup.complete(
   { username: "admin", password: "correct horse battery staple" },
@@ -44,12 +29,7 @@ function makeApp(
   readiness.migrated = true;
   const app = createApp({
     logger: createLogger({ write: (l) => lines.push(l) }),
-    services: {
-      readiness,
-      system: createSystemService({ setupRequired: () => Promise.resolve(false) }),
-      auth,
-      jobs: createJobAdminService({ sql: db.sql }),
-    },
+    services: { ...services, readiness },
     trustedProxies: options.trustedProxies ?? [],
     bodyLimitBytes: 2048,
     apiRateLimit: { store: rateLimitStore, perMinute: 10_000 },

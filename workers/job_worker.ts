@@ -1,13 +1,24 @@
 /**
  * Job worker: a Web Worker that runs the jobs the pool supervisor
- * (lib/jobs/worker_pool.ts) hands it, with database pools of its own.
+ * (lib/jobs/worker_pool.ts) hands it, with database pools of its own. The
+ * handlers come from the modules named in its start-up message, each given
+ * its settings, a pool and the data dir.
  */
-import { createSql } from "../lib/db/client.ts";
+import { createSql, type Sql } from "../lib/db/client.ts";
 import { installPostgresSocketGuard } from "../lib/db/pg_socket_guard.ts";
 import { createJobExecutor, type JobExecutor } from "../lib/jobs/job_executor.ts";
-import type { FromWorker, JobHandler, ToWorker } from "../lib/jobs/types.ts";
-import { createLogger } from "../lib/observability/logger.ts";
-import { handlers as productionHandlers } from "./job_handlers.ts";
+import type {
+  FromWorker,
+  HandlerSource,
+  JobHandler,
+  JobHandlerDeps,
+  ToWorker,
+} from "../lib/jobs/types.ts";
+import { killAll } from "../lib/media/subprocess.ts";
+import { createLogger, type Logger } from "../lib/observability/logger.ts";
+// The production modules, imported statically so `deno compile` embeds them;
+// the dynamic import below then finds them in the module graph.
+import "../lib/registry/modules.ts";
 
 // Typed view of the worker global; this file is type-checked with the window lib.
 const scope = self as unknown as {
@@ -19,6 +30,44 @@ installPostgresSocketGuard(self);
 let executor: JobExecutor | undefined;
 let pools: { end(o: { timeout: number }): Promise<void> }[] = [];
 
+type HandlerTable = Record<string, JobHandler<never>>;
+
+/** The handlers of every source; a kind handled twice is a wiring error. */
+async function loadHandlers(
+  sources: HandlerSource[],
+  deps: Omit<JobHandlerDeps, "settings">,
+): Promise<HandlerTable> {
+  const all: HandlerTable = {};
+  for (const source of sources) {
+    const m = await import(source.url);
+    const table: HandlerTable = m.module?.jobs
+      ? await m.module.jobs.handlers({ ...deps, settings: source.settings })
+      : m.handlers;
+    if (!table) throw new Error(`${source.url} exports neither module.jobs nor handlers`);
+    for (const [kind, handler] of Object.entries(table)) {
+      if (all[kind]) throw new Error(`job kind ${kind} has two handlers`);
+      all[kind] = handler;
+    }
+  }
+  return all;
+}
+
+async function init(msg: Extract<ToWorker, { type: "init" }>, logger: Logger, sql: Sql) {
+  const handlers = await loadHandlers(msg.sources, { sql, logger, dataDir: msg.dataDir });
+  const name = `revenge-job-${msg.workerId}`;
+  const control = createSql(msg.target, { max: 1, logger, applicationName: name });
+  pools = [sql, control];
+  return createJobExecutor({
+    sql,
+    control,
+    handlers,
+    logger,
+    leaseMs: msg.leaseMs,
+    heartbeatMs: msg.heartbeatMs,
+    backoff: msg.backoff,
+  });
+}
+
 scope.onmessage = async ({ data: msg }) => {
   switch (msg.type) {
     case "init": {
@@ -26,20 +75,9 @@ scope.onmessage = async ({ data: msg }) => {
         const logger = createLogger({ level: msg.logLevel, format: msg.logFormat }, {
           worker: msg.workerId,
         });
-        const extra = msg.handlersModule ? (await import(msg.handlersModule)).handlers : {};
         const name = `revenge-job-${msg.workerId}`;
         const sql = createSql(msg.target, { max: msg.poolMax, logger, applicationName: name });
-        const control = createSql(msg.target, { max: 1, logger, applicationName: name });
-        pools = [sql, control];
-        executor = createJobExecutor({
-          sql,
-          control,
-          handlers: { ...productionHandlers, ...extra } as Record<string, JobHandler<never>>,
-          logger,
-          leaseMs: msg.leaseMs,
-          heartbeatMs: msg.heartbeatMs,
-          backoff: msg.backoff,
-        });
+        executor = await init(msg, logger, sql);
         // Proof of life for the supervisor: a worker whose event loop is stuck stops sending it.
         setInterval(() => scope.postMessage({ type: "alive" }), msg.heartbeatMs);
         scope.postMessage({ type: "ready" });
@@ -66,6 +104,8 @@ scope.onmessage = async ({ data: msg }) => {
       break;
     case "close":
       executor?.stop();
+      // Subprocesses started by this worker's handlers end with it.
+      await killAll().catch(() => {});
       await Promise.all(pools.map((p) => p.end({ timeout: 1 }).catch(() => {})));
       scope.postMessage({ type: "closed" });
       scope.close();

@@ -11,7 +11,6 @@ const settings = {
   sessionIdleSec: 3600,
   sessionMaxSec: 86400,
   openRegistration: false,
-  auditKeepDays: 0,
 };
 const ctx = { actorId: null, actorName: null, clientIp: "127.0.0.1", userAgent: null };
 

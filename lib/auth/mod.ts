@@ -3,7 +3,6 @@
  * on one pool, clock and cache, so `main.ts` stays short.
  */
 import type { Sql } from "../db/client.ts";
-import { createPasswordResetRepo } from "../db/password_reset_repo.ts";
 import { createServerSettingsRepo } from "../db/server_settings_repo.ts";
 import type { Clock } from "../model/clock.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -28,7 +27,6 @@ export interface AuthSettings {
   sessionIdleSec: number;
   sessionMaxSec: number;
   openRegistration: boolean;
-  auditKeepDays: number;
 }
 
 /** Dependencies of {@linkcode createAuthServices}. */
@@ -69,29 +67,12 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
     idleMs: settings.sessionIdleSec * 1000,
     absoluteMs: settings.sessionMaxSec * 1000,
   };
-  const audit = createAuditService({
-    sql,
-    clock,
-    logger,
-    retentionDays: settings.auditKeepDays,
-  });
+  const audit = createAuditService({ sql, clock, logger });
   const base = { sql, clock, cache, hasher, audit };
   const throttle = createLoginThrottle(deps.rateLimitStore, logger);
   const deviceTokens = createDeviceTokens({ settings: createServerSettingsRepo(sql), clock });
   const sessions = createSessionService({ ...base, timeouts, throttle, deviceTokens });
   const authenticator = createAuthenticator({ sql, clock, cache, timeouts, logger });
-  let housekeeping: ReturnType<typeof setInterval> | undefined;
-
-  async function tidy() {
-    // A timer per instance, like the audit prune: idempotent deletes on the service clock.
-    try {
-      await sessions.cleanup();
-      await createPasswordResetRepo(sql).deleteExpired(clock.now());
-    } catch (e) {
-      logger.warn("session clean-up failed", { error: e as Error });
-    }
-  }
-
   return {
     authenticator,
     setup: createSetupService({ ...base, sessions }),
@@ -109,14 +90,10 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
     async start() {
       await deviceTokens.start();
       await authenticator.start();
-      audit.start();
-      housekeeping = setInterval(tidy, 15 * 60_000);
       // Make the dummy hash now, so the first unknown-user login is not slower than others.
       await hasher.verifyDummy("");
     },
     async stop() {
-      clearInterval(housekeeping);
-      audit.stop();
       await authenticator.stop();
     },
   };

@@ -91,8 +91,6 @@ export interface SessionService {
   revoke(principal: Principal, userId: string, sessionId: string, ctx: AuditContext): Promise<void>;
   /** Ends all of a user's sessions except the caller's own; returns how many. */
   revokeAll(principal: Principal, userId: string, ctx: AuditContext): Promise<number>;
-  /** Deletes sessions past their idle or absolute end. */
-  cleanup(): Promise<number>;
 }
 
 /** Turns a stored session into what is shown. */
@@ -283,15 +281,6 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         }
         return ids.length;
       });
-    },
-
-    async cleanup() {
-      const now = clock.now();
-      const ids = await createSessionRepo(sql).deleteExpired(
-        now,
-        new Date(now.getTime() - timeouts.idleMs),
-      );
-      return ids.length;
     },
   };
 }

@@ -1,6 +1,14 @@
 /** SQL of periodic job schedules (`job_schedules`). */
 import type { Queryable } from "./client.ts";
 
+/** A schedule as stored. */
+export interface ScheduleRow {
+  name: string;
+  cron: string;
+  nextRunAt: Date;
+  lastRunAt: Date | null;
+}
+
 /** Creates the schedule repo on a pool or a transaction. */
 export function createJobScheduleRepo(db: Queryable) {
   return {
@@ -37,6 +45,13 @@ export function createJobScheduleRepo(db: Queryable) {
       await db`
         update job_schedules set last_run_at = ${fired}, next_run_at = ${next}, updated_at = now()
         where name = ${name}`;
+    },
+
+    /** The stored state of the named schedules. */
+    async list(names: string[]): Promise<ScheduleRow[]> {
+      return await db<ScheduleRow[]>`
+        select name, cron, next_run_at as "nextRunAt", last_run_at as "lastRunAt"
+        from job_schedules where name = any(${names}) order by name`;
     },
 
     /** The next run of each named schedule. */

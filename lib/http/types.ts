@@ -3,19 +3,10 @@
  * through trusted proxies, and the services wired in `main.ts`.
  */
 import type { Logger } from "../observability/logger.ts";
-import type { Readiness } from "../observability/readiness.ts";
-import type { SystemService } from "../system/system_service.ts";
 import type { Principal } from "../model/permissions.ts";
-import type { AuthServices } from "../auth/mod.ts";
-import type { JobAdminService } from "../jobs/job_admin_service.ts";
+import type { Services } from "../registry/modules.ts";
 
-/** Everything a route handler may call. Each later issue adds its service here. */
-export interface Services {
-  readiness: Readiness;
-  system: SystemService;
-  auth: AuthServices;
-  jobs: JobAdminService;
-}
+export type { Services };
 
 /** Hono environment of the app: `c.var.*`. */
 export interface AppEnv {

@@ -6,6 +6,11 @@ import type { Sql } from "../db/client.ts";
 import { createJobAdminRepo, type JobFilter } from "../db/job_admin_repo.ts";
 import { ConflictError, NotFoundError } from "../model/errors.ts";
 import { JOB_STATES, type JobRecord, type JobState } from "../model/job.ts";
+import { createJobScheduleRepo } from "../db/job_schedule_repo.ts";
+import type { Clock } from "../model/clock.ts";
+import { createJobQueue } from "./job_queue.ts";
+import type { JobKindTable } from "./kinds.ts";
+import { type PeriodicSchedule, schedulePayload } from "./scheduler.ts";
 
 /** Jobs per state in one queue. */
 export interface QueueStats {
@@ -29,6 +34,16 @@ export interface JobPage {
   offset: number;
 }
 
+/** A periodic schedule as administrators see it. */
+export interface ScheduleInfo {
+  name: string;
+  cron: string;
+  kind: string;
+  /** Null until an instance running jobs has registered it. */
+  nextRunAt: Date | null;
+  lastRunAt: Date | null;
+}
+
 /** The job admin service. */
 export interface JobAdminService {
   list(filter: JobFilter): Promise<JobPage>;
@@ -38,11 +53,20 @@ export interface JobAdminService {
   /** Cancels a waiting job, or asks a running one to stop (cooperatively). */
   cancel(id: string): Promise<JobRecord>;
   stats(): Promise<JobStats>;
+  /** The periodic schedules of every module, with their next and last runs. */
+  schedules(): Promise<ScheduleInfo[]>;
+  /** Enqueues a schedule's job now, outside its period (its next run stays as it is). */
+  runSchedule(name: string): Promise<JobRecord>;
 }
 
 /** Dependencies of {@linkcode createJobAdminService}. */
 export interface JobAdminServiceDeps {
   sql: Sql;
+  /** Every module's job kinds, so a schedule's job is checked like any enqueue. */
+  kinds?: JobKindTable;
+  schedules?: readonly PeriodicSchedule<JobKindTable>[];
+  /** The time schedule payloads are made at. */
+  clock?: Clock;
 }
 
 const zeroCounts = () =>
@@ -55,6 +79,8 @@ function isUniqueViolation(e: unknown): boolean {
 /** Creates the service. */
 export function createJobAdminService(deps: JobAdminServiceDeps): JobAdminService {
   const repo = createJobAdminRepo(deps.sql);
+  const schedules = deps.schedules ?? [];
+  const queue = createJobQueue({ sql: deps.sql, kinds: deps.kinds ?? {} });
 
   async function mustGet(id: string): Promise<JobRecord> {
     const job = /^\d{1,18}$/.test(id) ? await repo.get(id) : null;
@@ -108,6 +134,25 @@ export function createJobAdminService(deps: JobAdminServiceDeps): JobAdminServic
         totals[row.state] += row.count;
       }
       return { queues: [...byQueue.values()], totals };
+    },
+    async schedules() {
+      const rows = new Map(
+        (await createJobScheduleRepo(deps.sql).list(schedules.map((s) => s.name)))
+          .map((r) => [r.name, r]),
+      );
+      return schedules.map((s) => ({
+        name: s.name,
+        cron: s.cron,
+        kind: s.kind,
+        nextRunAt: rows.get(s.name)?.nextRunAt ?? null,
+        lastRunAt: rows.get(s.name)?.lastRunAt ?? null,
+      }));
+    },
+    async runSchedule(name) {
+      const s = schedules.find((x) => x.name === name);
+      if (!s) throw new NotFoundError(`No schedule named ${name}.`);
+      const { id } = await queue.enqueue(s.kind, schedulePayload(s, deps.clock));
+      return mustGet(id);
     },
   };
 }

@@ -3,7 +3,7 @@ import { createTestDatabase } from "../../tests/db.ts";
 import { dbTest } from "../../tests/harness.ts";
 import { ValidationError } from "../model/errors.ts";
 import { createJobQueue } from "./job_queue.ts";
-import { JOB_KINDS } from "./kinds.ts";
+import { JOBS_KINDS as JOB_KINDS } from "./module.ts";
 
 const db = await createTestDatabase({ max: 12 });
 const queue = createJobQueue({ sql: db.sql, kinds: JOB_KINDS });

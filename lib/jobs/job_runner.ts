@@ -12,7 +12,8 @@ import { type JobKindTable, KIND_DEFAULTS } from "./kinds.ts";
 import { type QueueName, QUEUES } from "../model/job.ts";
 import { createRescuer } from "./rescuer.ts";
 import { createScheduler, type PeriodicSchedule } from "./scheduler.ts";
-import type { BackoffPolicy, WorkerInit } from "./types.ts";
+import type { BackoffPolicy, HandlerSource, WorkerInit } from "./types.ts";
+import type { Clock } from "../model/clock.ts";
 import { createWakeup } from "./wakeup.ts";
 import { createWorkerPool, type Dispatched } from "./worker_pool.ts";
 
@@ -48,8 +49,12 @@ export interface JobRunnerOptions<T extends JobKindTable> {
   schedules?: PeriodicSchedule<T>[];
   /** The job worker module (`workers/job_worker.ts`). */
   workerUrl: URL;
-  /** Extra handler module loaded by every worker (tests register kinds this way). */
-  handlersModule?: URL;
+  /** Where every worker finds the handlers of `kinds`. */
+  handlerSources: HandlerSource[];
+  /** Handed to handlers (`server.dataDir`). */
+  dataDir: string;
+  /** The time periodic payloads are computed at (default: the system clock). */
+  clock?: Clock;
   /** Handler pool size of each worker (default 4). */
   workerPoolMax?: number;
   /** A worker silent this long is replaced (default twice the lease). */
@@ -94,6 +99,7 @@ export function createJobRunner<T extends JobKindTable>(o: JobRunnerOptions<T>):
     kinds: o.kinds,
     schedules: o.schedules ?? [],
     logger: o.logger,
+    clock: o.clock,
   });
   const wakeup = createWakeup({
     sql: o.sql,
@@ -110,7 +116,8 @@ export function createJobRunner<T extends JobKindTable>(o: JobRunnerOptions<T>):
     graceMs: o.timeoutGraceMs ?? 5_000,
     init: {
       target: o.target,
-      handlersModule: o.handlersModule?.href,
+      sources: o.handlerSources,
+      dataDir: o.dataDir,
       poolMax: o.workerPoolMax ?? 4,
       leaseMs,
       heartbeatMs,

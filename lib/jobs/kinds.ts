@@ -41,20 +41,3 @@ export const KIND_DEFAULTS = {
   timeoutMs: 60_000,
   priority: 0,
 } as const satisfies Required<Omit<JobKindSpec, "payload">>;
-
-/**
- * Every kind Revenge runs. Each domain issue adds its kinds here and its
- * handler in `workers/job_handlers.ts`.
- */
-export const JOB_KINDS = defineJobKinds({
-  /** Deletes finished jobs older than the retention period; fired by a periodic schedule. */
-  "jobs.prune": {
-    payload: z.object({ retentionHours: z.number().int().min(1) }),
-    queue: "default",
-    maxAttempts: 3,
-    timeoutMs: 10 * 60_000,
-  },
-});
-
-/** The kinds of {@linkcode JOB_KINDS}. */
-export type JobKind = keyof typeof JOB_KINDS;

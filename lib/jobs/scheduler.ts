@@ -9,6 +9,7 @@ import { Cron } from "croner";
 import type { Sql } from "../db/client.ts";
 import { createJobScheduleRepo } from "../db/job_schedule_repo.ts";
 import type { Logger } from "../observability/logger.ts";
+import { type Clock, systemClock } from "../model/clock.ts";
 import { createJobQueue } from "./job_queue.ts";
 import type { JobKindTable, PayloadInput } from "./kinds.ts";
 
@@ -20,9 +21,19 @@ export type PeriodicSchedule<T extends JobKindTable> = {
     /** Cron expression (5 fields, or 6 with seconds first). */
     cron: string;
     kind: K;
-    payload: PayloadInput<T, K>;
+    /** The payload, or how to make it from the time it fires (retention cut-offs). */
+    payload: PayloadInput<T, K> | ((now: Date) => PayloadInput<T, K>);
   };
 }[keyof T & string];
+
+/** The payload a schedule enqueues now. */
+export function schedulePayload<T extends JobKindTable>(
+  s: PeriodicSchedule<T>,
+  clock: Clock = systemClock,
+): PayloadInput<T, typeof s.kind> {
+  const p = s.payload as unknown;
+  return (typeof p === "function" ? p(clock.now()) : p) as PayloadInput<T, typeof s.kind>;
+}
 
 /** Dependencies of {@linkcode createScheduler}. */
 export interface SchedulerDeps<T extends JobKindTable> {
@@ -32,6 +43,8 @@ export interface SchedulerDeps<T extends JobKindTable> {
   logger: Logger;
   /** Longest sleep between checks (ms), so schedules registered elsewhere are noticed. */
   maxSleepMs?: number;
+  /** The time a payload function gets (default: the system clock). */
+  clock?: Clock;
 }
 
 /** A running scheduler. */
@@ -57,7 +70,7 @@ export function createScheduler<T extends JobKindTable>(deps: SchedulerDeps<T>):
       const from = new Date(Math.max(due.getTime(), Date.now()));
       const next = crons.get(s.name)!.nextRun(from);
       if (!next) throw new Error(`schedule ${s.name}: "${s.cron}" has no next run`);
-      await queue.enqueue(s.kind, s.payload, { tx, runAt: due });
+      await queue.enqueue(s.kind, schedulePayload(s, deps.clock), { tx, runAt: due });
       await repo.advance(s.name, due, next);
       deps.logger.debug("periodic job enqueued", { schedule: s.name, period: due.toISOString() });
     });

@@ -41,6 +41,27 @@ export interface JobContext<P = unknown> {
 /** A handler for one kind. Handlers are idempotent: delivery is at least once. */
 export type JobHandler<P = unknown> = (job: JobContext<P>) => Promise<void>;
 
+/** What a module's handler factory gets inside a job worker. */
+export interface JobHandlerDeps<S = unknown> {
+  /** The worker's pool (handlers reach the database through repos on it). */
+  sql: Sql;
+  logger: Logger;
+  /** The module's configuration section, copied into the worker. */
+  settings: S;
+  /** `server.dataDir`: caches and scratch space live under it. */
+  dataDir: string;
+}
+
+/**
+ * Where a job worker finds handlers: a module file exporting `module` (a
+ * registry module whose `jobs.handlers` builds them) or `handlers` (a plain
+ * table, for tests and benchmarks), with the settings its handlers get.
+ */
+export interface HandlerSource {
+  url: string;
+  settings?: unknown;
+}
+
 /** Handlers keyed by kind, typed from a kind table. */
 export type JobHandlers<T extends JobKindTable> = {
   [K in keyof T]?: JobHandler<PayloadOutput<T, K>>;
@@ -69,8 +90,9 @@ export interface WorkerInit {
   workerId: string;
   /** Connection settings (structured-cloneable). */
   target: DbTarget;
-  /** Extra handler module (tests register their kinds this way). */
-  handlersModule?: string;
+  /** The modules the handlers come from. */
+  sources: HandlerSource[];
+  dataDir: string;
   poolMax: number;
   leaseMs: number;
   heartbeatMs: number;

@@ -1,6 +1,7 @@
 /**
  * `/api/v1/admin/jobs`: the job queue for administrators: list with filters,
- * one job, retry, cancel, and per-queue statistics.
+ * one job, retry, cancel, per-queue statistics, and the periodic schedules
+ * (Jellyfin's "scheduled tasks"), each of which can be run now.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
@@ -50,6 +51,16 @@ const JobStats = z.object({
   })),
   totals: Counts,
 }).openapi("JobStats");
+const Schedule = z.object({
+  name: z.string(),
+  cron: z.string().describe("Cron expression (5 fields, or 6 with seconds first)"),
+  kind: z.string().describe("The job kind it enqueues"),
+  nextRunAt: z.string().nullable().describe("Null until an instance running jobs registered it"),
+  lastRunAt: z.string().nullable(),
+}).openapi("Schedule");
+const ScheduleParam = z.object({
+  name: z.string().min(1).max(100).openapi({ param: { name: "name", in: "path" } }),
+});
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const ListQuery = Paging.extend({
   state: State.optional(),
@@ -88,7 +99,45 @@ export const adminJobs = createRouter()
       return c.json({ ...page, items: page.items.map(toJson) }, 200);
     },
   )
-  // Before /{id}, which would match "stats" too.
+  // Before /{id}, which would match "stats" and "schedules" too.
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/schedules",
+      tags: ["admin: jobs"],
+      summary: "The periodic schedules of every module, with their next and last runs",
+      ...needs("jobs:read"),
+      responses: {
+        200: json("schedules", z.object({ items: z.array(Schedule) }).openapi("ScheduleList")),
+        ...errors(401, 403),
+      },
+    }),
+    async (c) => {
+      const items = await c.var.services.jobs.schedules();
+      return c.json({
+        items: items.map((s) => ({
+          ...s,
+          nextRunAt: iso(s.nextRunAt),
+          lastRunAt: iso(s.lastRunAt),
+        })),
+      }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/schedules/{name}/run",
+      tags: ["admin: jobs"],
+      summary: "Run a schedule's job now (its regular runs stay as they are)",
+      ...needs("jobs:manage"),
+      request: { params: ScheduleParam },
+      responses: { 201: json("the job enqueued", Job), ...errors(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const job = await c.var.services.jobs.runSchedule(c.req.valid("param").name);
+      return c.json(toJson(job), 201);
+    },
+  )
   .openapi(
     createRoute({
       method: "get",

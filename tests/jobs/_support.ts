@@ -10,7 +10,7 @@ import {
   type JobRunner,
   type JobRunnerOptions,
 } from "../../lib/jobs/job_runner.ts";
-import { JOB_KINDS } from "../../lib/jobs/kinds.ts";
+import { JOBS_KINDS as JOB_KINDS } from "../../lib/jobs/module.ts";
 import { createLogger } from "../../lib/observability/logger.ts";
 import { createTestDatabase, type TestDatabase } from "../db.ts";
 import { TEST_KINDS } from "../fixtures/job_test_kinds.ts";
@@ -19,6 +19,11 @@ import { TEST_KINDS } from "../fixtures/job_test_kinds.ts";
 export const ALL_KINDS = { ...JOB_KINDS, ...TEST_KINDS };
 /** The module the workers load the test handlers from. */
 export const TEST_HANDLERS = new URL("../fixtures/job_test_kinds.ts", import.meta.url);
+/** Where the test workers find handlers: the jobs module (jobs.prune) and the test kinds. */
+export const TEST_SOURCES = [
+  { url: new URL("../../lib/jobs/module.ts", import.meta.url).href },
+  { url: TEST_HANDLERS.href },
+];
 /** The production job worker. */
 export const JOB_WORKER = new URL("../../workers/job_worker.ts", import.meta.url);
 
@@ -69,7 +74,8 @@ export async function startTestRunner(
     kinds: ALL_KINDS,
     logger: createLogger({ level: Deno.env.get("JOB_TEST_LOG") === "1" ? "debug" : "silent" }),
     workers: 2,
-    handlersModule: TEST_HANDLERS,
+    handlerSources: TEST_SOURCES,
+    dataDir: "/nonexistent",
     workerLog: {
       level: Deno.env.get("JOB_TEST_LOG") === "1" ? "debug" : "silent",
       format: "pretty",

@@ -1,57 +1,26 @@
 import { assert, assertEquals, assertThrows } from "../../../tests/assert.ts";
 import { startRedis } from "../../../tests/redis.ts";
+import { createTestServices } from "../../../tests/harness.ts";
 import { createLogger } from "../../observability/logger.ts";
-import type { Readiness } from "../../observability/readiness.ts";
-import { createSystemService } from "../../system/system_service.ts";
-import { createJobAdminService } from "../../jobs/job_admin_service.ts";
 import type { RateLimitStore } from "../../model/rate_limit.ts";
 import { createMemoryRateLimitStore } from "../../auth/rate_limit_memory.ts";
 import { createRedisRateLimitStore } from "../../auth/rate_limit_redis.ts";
 import { createApp } from "../app.tsx";
 import { rateLimit } from "./rate_limit.ts";
 import { createSql } from "../../db/client.ts";
-import { createAuthServices } from "../../auth/mod.ts";
-import { systemClock } from "../../model/clock.ts";
 
 const PROXY = "10.0.0.1";
 
-/**
- * Auth services for an app that serves only a public route: they are never
- * reached (no credentials, no setup check), and their pool never connects.
- */
-function idleAuth(store: RateLimitStore) {
-  return createAuthServices({
-    sql: createSql("postgres://nobody@127.0.0.1:9/unused"),
-    clock: systemClock,
-    logger: createLogger({ level: "silent" }),
-    rateLimitStore: store,
-    settings: {
-      argon2: { memoryKiB: 19456, timeCost: 2 },
-      sessionIdleSec: 3600,
-      sessionMaxSec: 86400,
-      openRegistration: false,
-      auditKeepDays: 0,
-    },
-  });
-}
-
 /** The real app factory, its API budget set to 2, in front of one public API route. */
 function appWith(store: RateLimitStore) {
-  const readiness: Readiness = {
-    started: true,
-    migrated: true,
-    draining: false,
-    check: () => Promise.resolve({ ready: true, checks: { database: "ok", migrations: "ok" } }),
-  };
   const app = createApp({
     logger: createLogger({ level: "silent" }),
-    services: {
-      readiness,
-      system: createSystemService({ setupRequired: () => Promise.resolve(false) }),
-      auth: idleAuth(store),
-      // Never reached by these requests; the pool connects lazily, so it never does.
-      jobs: createJobAdminService({ sql: createSql("postgres://unused@127.0.0.1:1/unused") }),
-    },
+    // Never reached by these requests (a public route, no credentials); the pool connects
+    // lazily, so it never does.
+    services: createTestServices({
+      sql: createSql("postgres://nobody@127.0.0.1:9/unused"),
+      rateLimitStore: store,
+    }),
     trustedProxies: [PROXY],
     bodyLimitBytes: 1 << 20,
     peer: (c) => (c.env as { remoteAddr?: string } | undefined)?.remoteAddr,

@@ -1,0 +1,40 @@
+/**
+ * The production modules, in start order, and what follows from them: the
+ * services routes can call, and the configuration sections. Adding a domain
+ * is one line here and its own `lib/<domain>/module.ts`.
+ */
+import { module as auth } from "../auth/module.ts";
+import { module as jobs } from "../jobs/module.ts";
+import { module as system } from "../system/module.ts";
+import type { ConfigOf, ConfigSection } from "../config/config.ts";
+import { serverConfig } from "../config/server_config.ts";
+import { httpConfig } from "../http/config.ts";
+import { databaseConfig } from "../db/config.ts";
+import { logConfig } from "../observability/config.ts";
+import { authConfig } from "../auth/config.ts";
+import { jobsConfig } from "../jobs/config.ts";
+import type { AnyModule, ServicesOf } from "./module.ts";
+
+/** Every production module, in start order (a module comes after those it needs). */
+export const PRODUCTION_MODULES = [auth, jobs, system] as const;
+
+/** Sections read by the core (`main.ts`) rather than by one module. */
+export const CORE_SECTIONS = [serverConfig, httpConfig, databaseConfig, logConfig] as const;
+
+/** Everything a route handler may call (`c.var.services`). */
+export type Services = ServicesOf<typeof PRODUCTION_MODULES>;
+
+/** The production configuration. */
+export type Config = ConfigOf<[...typeof CORE_SECTIONS, typeof authConfig, typeof jobsConfig]>;
+
+/** The sections of the core and of `modules`, each once, in order. */
+export function configSections(modules: readonly AnyModule[]): ConfigSection[] {
+  const out: ConfigSection[] = [...CORE_SECTIONS];
+  for (const m of modules) {
+    if (!m.config) continue;
+    const same = out.find((s) => s.name === m.config!.name);
+    if (same && same !== m.config) throw new Error(`two config sections named ${m.config.name}`);
+    if (!same) out.push(m.config);
+  }
+  return out;
+}
