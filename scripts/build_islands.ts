@@ -23,9 +23,17 @@
  * before the files that import them, so an importer's hash covers the names
  * of what it imports. Only a changed manifest is rewritten, so nothing is
  * touched when a rebuild changes nothing.
+ *
+ * `deno task build` builds once; `deno task build --watch` (what `deno task
+ * dev` runs beside the server) then rebuilds on changes in `islands/` and
+ * `lib/`. Nothing here watches `static/`, so a build cannot trigger itself.
+ * The server's `--watch` skips `islands/` and `static/_build/` but watches
+ * `manifest.json`: an island edit restarts it once, after the rebuild wrote
+ * the new files, rather than before (it would render the old names).
  */
 import { relative } from "node:path";
 import type { IslandManifest } from "../lib/http/island.tsx";
+import { createLogger } from "../lib/observability/logger.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const BOOT = new URL("lib/http/island_boot.ts", ROOT);
@@ -213,6 +221,53 @@ async function writeOutput(
   return json !== old;
 }
 
+/**
+ * Rebuilds whenever a source file under `islands/` or `lib/` changes (islands
+ * import `lib/ui`, `lib/model` and the boot code; a rebuild whose output is
+ * unchanged writes nothing), until SIGINT or SIGTERM. A failed build is
+ * reported and the watch goes on.
+ */
+async function watch(): Promise<void> {
+  const log = createLogger({ format: "pretty" });
+  const dirs = ["islands/", "lib/"].map((d) => new URL(d, ROOT).pathname);
+  const watcher = Deno.watchFs(dirs);
+  const stop = () => watcher.close();
+  for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, stop);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  async function rebuild(): Promise<void> {
+    do {
+      again = false;
+      const t0 = performance.now();
+      try {
+        const { changed, manifest } = await buildIslands();
+        const ms = Math.round(performance.now() - t0);
+        if (changed) log.info("islands rebuilt", { ms, islands: Object.keys(manifest.islands) });
+      } catch (e) {
+        // The bundler's own message says what is wrong and where: print it as is.
+        if (e instanceof BundleError) await Deno.stderr.write(new TextEncoder().encode(e.output));
+        log.error("island build failed", e instanceof BundleError ? {} : { error: e });
+      }
+    } while (again);
+    running = undefined;
+  }
+  log.info("watching islands", { dirs });
+  for await (const event of watcher) {
+    if (!event.paths.some((p) => /\.[jt]sx?$/.test(p))) continue;
+    // Editors save in bursts: build once the burst is over, and once more
+    // if files changed while a build ran.
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (running) again = true;
+      else running = rebuild();
+    }, 100);
+  }
+  clearTimeout(timer);
+  for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.removeSignalListener(sig, stop);
+  await running;
+}
+
 if (import.meta.main) {
   try {
     await buildIslands();
@@ -221,4 +276,5 @@ if (import.meta.main) {
     await Deno.stderr.write(new TextEncoder().encode(e.output));
     Deno.exit(1);
   }
+  if (Deno.args.includes("--watch")) await watch();
 }
