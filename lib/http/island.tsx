@@ -56,7 +56,8 @@ export function islandScripts(used: Iterable<string>, from: IslandManifest): Isl
   const entries = new Set<string>();
   const preloads = new Set<string>();
   for (const name of used) {
-    const files = from.islands[name];
+    // `?.`: a manifest from before islands were built together has no `islands`.
+    const files = from.islands?.[name];
     if (!files) throw new Error(`no bundle for island ${name}: run \`deno task build\``);
     entries.add(BUILD_PATH + files.entry);
     for (const chunk of files.chunks) preloads.add(BUILD_PATH + chunk);
