@@ -77,15 +77,24 @@ dbTest("web shell renders, hydrates and serves its assets in Chromium", async (t
       await page.close();
     });
 
-    await t.step("island bundles are immutable; app.css revalidates by ETag", async () => {
+    await t.step("island modules are immutable; manifest and app.css revalidate", async () => {
       const html = await (await app.fetch("/")).text();
-      const bundle = html.match(/src="(\/static\/_build\/ServerStatus-[0-9a-f]+\.js)"/)?.[1];
-      assert(bundle, "page links a content-hashed island bundle");
-      const js = await app.fetch(bundle);
-      await js.body?.cancel();
-      assertEquals(js.status, 200);
-      assertMatch(js.headers.get("content-type") ?? "", /^text\/javascript/);
-      assertEquals(js.headers.get("cache-control"), "public, max-age=31536000, immutable");
+      const entry = html.match(/src="(\/static\/_build\/ServerStatus-[0-9a-f]+\.js)"/)?.[1];
+      assert(entry, "page links a content-hashed island entry");
+      // The entry and any shared chunk it preloads.
+      const modules = [...html.matchAll(/(?:src|href)="(\/static\/_build\/[^"]+\.js)"/g)];
+      for (const [, url] of modules) {
+        assertMatch(url, /-[0-9a-f]{12}\.js$/, "content-hashed name");
+        const js = await app.fetch(url);
+        await js.body?.cancel();
+        assertEquals(js.status, 200);
+        assertMatch(js.headers.get("content-type") ?? "", /^text\/javascript/);
+        assertEquals(js.headers.get("cache-control"), "public, max-age=31536000, immutable");
+      }
+      // The manifest keeps its name across builds: it must revalidate.
+      const manifest = await app.fetch("/static/_build/manifest.json");
+      await manifest.body?.cancel();
+      assertMatch(manifest.headers.get("cache-control") ?? "", /must-revalidate/);
 
       const css = await app.fetch("/static/app.css");
       await css.body?.cancel();
