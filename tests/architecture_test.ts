@@ -135,7 +135,7 @@ const ALLOWED: Record<Layer, { layers: string[]; packages: RegExp; why: string }
     why: "media wraps subprocesses: lib/model only",
   },
   jobs: {
-    layers: ["model", "db", "jobs", "observability", "config", "registry"],
+    layers: ["model", "db", "media", "jobs", "observability", "config", "registry"],
     packages: /^(zod|croner|node:.*)$/,
     why: "jobs sit below the domain services: lib/model and lib/db",
   },

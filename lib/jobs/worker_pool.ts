@@ -5,6 +5,7 @@
  * never touches the database: the jobs of a lost worker are rescued when
  * their leases expire.
  */
+import { reapOrphans } from "../media/subprocess.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { FromWorker, RunOutcome, ToWorker, WorkerInit } from "./types.ts";
 import type { ClaimedJob } from "../model/job.ts";
@@ -128,6 +129,8 @@ export function createWorkerPool(o: WorkerPoolOptions): WorkerPool {
     if (slot.dead) return;
     slot.dead = true;
     slot.worker.terminate();
+    // Its children die with its thread (parent-death signal); their own children are swept now.
+    reapOrphans();
     slot.closed?.();
     const lost = [...slot.jobs.values()];
     slot.jobs.clear();
@@ -206,6 +209,7 @@ export function createWorkerPool(o: WorkerPoolOptions): WorkerPool {
             clearTimeout(timer);
             s.dead = true;
             s.worker.terminate();
+            reapOrphans();
           });
       }));
     },
