@@ -9,10 +9,11 @@
  * device rather than per account (`login_throttle.ts`).
  */
 import type { Queryable, Sql } from "../db/client.ts";
-import { createSessionRepo, type SessionRecord } from "../db/session_repo.ts";
+import { createSessionRepo } from "../db/session_repo.ts";
 import { createUserRepo } from "../db/user_repo.ts";
 import {
   type AuditContext,
+  type Session,
   type SessionInfo,
   type User,
   USERNAME_PATTERN,
@@ -94,7 +95,7 @@ export interface SessionService {
 }
 
 /** Turns a stored session into what is shown. */
-export function sessionInfo(r: SessionRecord): SessionInfo {
+export function sessionInfo(r: Session): SessionInfo {
   return { ...r, device: describeUserAgent(r.userAgent) };
 }
 

@@ -1,16 +1,6 @@
 /** SQL of the `sessions` table. */
 import type { Queryable } from "./client.ts";
-
-/** A stored session (without its token hash). */
-export interface SessionRecord {
-  id: string;
-  userId: string;
-  createdAt: Date;
-  lastSeenAt: Date;
-  expiresAt: Date;
-  clientIp: string | null;
-  userAgent: string | null;
-}
+import type { Session } from "../model/account.ts";
 
 /** The session repository. */
 export interface SessionRepo {
@@ -21,9 +11,9 @@ export interface SessionRepo {
     expiresAt: Date;
     clientIp: string | null;
     userAgent: string | null;
-  }): Promise<SessionRecord>;
-  byTokenHash(hash: Uint8Array): Promise<SessionRecord | undefined>;
-  listForUser(userId: string): Promise<SessionRecord[]>;
+  }): Promise<Session>;
+  byTokenHash(hash: Uint8Array): Promise<Session | undefined>;
+  listForUser(userId: string): Promise<Session[]>;
   touch(id: string, now: Date, clientIp: string | null): Promise<void>;
   /** Deletes one session of `userId`; false when it is not theirs or gone. */
   delete(id: string, userId: string): Promise<boolean>;
@@ -41,7 +31,7 @@ const COLUMNS = (q: Queryable) =>
 export function createSessionRepo(q: Queryable): SessionRepo {
   return {
     async insert(s) {
-      const [r] = await q<SessionRecord[]>`
+      const [r] = await q<Session[]>`
         insert into sessions (user_id, token_hash, created_at, last_seen_at, expires_at,
                               client_ip, user_agent)
         values (${s.userId}, ${s.tokenHash}, ${s.now}, ${s.now}, ${s.expiresAt},
@@ -50,12 +40,12 @@ export function createSessionRepo(q: Queryable): SessionRepo {
       return r;
     },
     async byTokenHash(hash) {
-      const [r] = await q<SessionRecord[]>`
+      const [r] = await q<Session[]>`
         select ${COLUMNS(q)} from sessions where token_hash = ${hash}`;
       return r;
     },
     listForUser(userId) {
-      return q<SessionRecord[]>`
+      return q<Session[]>`
         select ${COLUMNS(q)} from sessions where user_id = ${userId}
         order by last_seen_at desc, id`;
     },

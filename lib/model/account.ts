@@ -28,8 +28,8 @@ export interface Role {
   userCount: number;
 }
 
-/** A session as listed to its owner or an administrator. */
-export interface SessionInfo {
+/** A session as stored (never its token, only the token's hash is kept). */
+export interface Session {
   id: string;
   userId: string;
   createdAt: Date;
@@ -37,6 +37,10 @@ export interface SessionInfo {
   expiresAt: Date;
   clientIp: string | null;
   userAgent: string | null;
+}
+
+/** A session as listed to its owner or an administrator. */
+export interface SessionInfo extends Session {
   /** Short description of the user agent ("Firefox on Linux"). */
   device: string;
 }

@@ -113,6 +113,19 @@ export const LoginResponse = z.object({
   user: UserSchema,
 }).openapi("LoginResponse");
 
+/** JSON of {@linkcode LoginResponse} from a freshly opened session. */
+export function loginView(r: { token: string; expiresAt: Date; user: User }) {
+  return { accessToken: r.token, expiresAt: r.expiresAt.toISOString(), user: userView(r.user) };
+}
+
+/** A new account's fields, as registration and administrators give them. */
+export const NewAccount = z.object({
+  username: Username,
+  password: Password,
+  displayName: z.string().max(128).nullish(),
+  email: z.email().max(254).nullish(),
+});
+
 /** A list page of `item`. */
 export function pageOf<T extends z.ZodType>(item: T, name: string) {
   return z.object({

@@ -12,6 +12,7 @@ import {
   json,
   jsonBody,
   needs,
+  NewAccount,
   pageOf,
   Paging,
   Password,
@@ -53,13 +54,7 @@ export const adminUsers = createRouter()
       summary: "Create a user",
       ...needs("users:manage"),
       request: {
-        body: jsonBody(z.object({
-          username: Username,
-          password: Password,
-          displayName: z.string().max(128).nullish(),
-          email: z.email().max(254).nullish(),
-          roles: RoleNames.default(["user"]),
-        })),
+        body: jsonBody(NewAccount.extend({ roles: RoleNames.default(["user"]) })),
       },
       responses: { 201: json("created", UserSchema), ...errors(400, 401, 403, 409, 415) },
     }),

@@ -19,8 +19,9 @@ import {
   json,
   jsonBody,
   LoginResponse,
+  loginView,
+  NewAccount,
   Password,
-  Username,
   UserSchema,
   userView,
 } from "./_schemas.ts";
@@ -74,11 +75,7 @@ export const auth = createRouter()
       );
       setSessionCookie(c, r.token, r.session);
       setDeviceCookie(c, r.deviceToken);
-      return c.json({
-        accessToken: r.token,
-        expiresAt: r.expiresAt.toISOString(),
-        user: userView(r.user),
-      }, 200);
+      return c.json(loginView(r), 200);
     },
   )
   .openapi(
@@ -103,12 +100,7 @@ export const auth = createRouter()
       summary: "Create an account (only when REVENGE_OPEN_REGISTRATION is true)",
       security: [],
       request: {
-        body: jsonBody(z.object({
-          username: Username,
-          password: Password,
-          displayName: z.string().max(128).nullish(),
-          email: z.email().max(254).nullish(),
-        })),
+        body: jsonBody(NewAccount),
       },
       responses: {
         201: json("account created; log in next", z.object({ user: UserSchema })),

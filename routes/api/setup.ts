@@ -3,7 +3,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
 import { setSessionCookie } from "../../lib/http/session_cookie.ts";
-import { errors, json, jsonBody, LoginResponse, Password, Username, userView } from "./_schemas.ts";
+import {
+  errors,
+  json,
+  jsonBody,
+  LoginResponse,
+  loginView,
+  Password,
+  Username,
+} from "./_schemas.ts";
 
 const SetupState = z.object({
   setupRequired: z.boolean().describe("True until the first administrator exists"),
@@ -38,10 +46,6 @@ export const setup = createRouter()
     async (c) => {
       const r = await c.var.services.auth.setup.complete(c.req.valid("json"), auditContext(c));
       setSessionCookie(c, r.token, r.session);
-      return c.json({
-        accessToken: r.token,
-        expiresAt: r.expiresAt.toISOString(),
-        user: userView(r.user),
-      }, 201);
+      return c.json(loginView(r), 201);
     },
   );
