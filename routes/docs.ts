@@ -3,9 +3,16 @@
  * (no CDN), with a small init script so the CSP needs no inline script.
  */
 import { Hono } from "hono";
+import { fileURLToPath } from "node:url";
 import type { AppEnv } from "../lib/http/types.ts";
+import { createFileResolver } from "../lib/http/file_resolver.ts";
+import { serveFile } from "../lib/http/serve_file.ts";
+import { NotFoundError } from "../lib/model/errors.ts";
 
-const DIST = new URL("../node_modules/swagger-ui-dist/", import.meta.url);
+// Three named files of the package, through the one resolver every file route uses.
+const DIST = createFileResolver(
+  fileURLToPath(new URL("../node_modules/swagger-ui-dist/", import.meta.url)),
+);
 const FILES: Record<string, string> = {
   "swagger-ui.css": "text/css; charset=utf-8",
   "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
@@ -28,10 +35,9 @@ const INIT = `window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#
 export const docs = new Hono<AppEnv>()
   .get("/", (c) => c.html(PAGE))
   .get("/init.js", (c) => c.body(INIT, 200, { "content-type": "text/javascript; charset=utf-8" }))
-  .get("/:file", async (c) => {
-    const file = c.req.param("file");
-    const type = FILES[file];
-    if (!type) return c.notFound();
-    const body = await Deno.readFile(new URL(file, DIST));
-    return c.body(body, 200, { "content-type": type, "cache-control": "public, max-age=86400" });
+  .get("/*", async (c) => {
+    const file = await DIST.resolveUrl(c.req.url, "/api/docs/");
+    const type = FILES[file.relative];
+    if (!type) throw new NotFoundError("No such file.");
+    return await serveFile(c, file, { contentType: type, cacheControl: "public, max-age=86400" });
   });

@@ -31,6 +31,22 @@ dbTest("GET /static/ answers the traversal corpus with 400 or 404 only", async (
   assert(sent > 300, `corpus has ${sent} requests`);
 });
 
+dbTest("GET /api/docs/ answers the traversal corpus with 400 or 404 only", async () => {
+  const sent = await assertNoTraversal(app.url, "/api/docs/", {
+    targets: [join(app.dataDir, "postgres", "password")],
+    secrets: [canary],
+  });
+  assert(sent > 300, `corpus has ${sent} requests`);
+  const ok = await app.fetch("/api/docs/swagger-ui.css");
+  assertEquals(ok.status, 200);
+  assertEquals(ok.headers.get("content-type"), "text/css; charset=utf-8");
+  await ok.body?.cancel();
+  // Other files of the package are not served.
+  const other = await app.fetch("/api/docs/package.json");
+  assertEquals(other.status, 404);
+  await other.body?.cancel();
+});
+
 dbTest("GET /static/ answers malformed escapes with problem+json 400", async () => {
   for (const target of ["/static/%", "/static/%E0%A4%A", "/static/app.css%", "/static/%ed%a0%80"]) {
     const res = await rawRequest(app.url, { target });
@@ -61,10 +77,10 @@ dbTest("GET /static/favicon.svg is image/svg+xml and must revalidate", async () 
 
 dbTest("GET /static/_build/manifest.json revalidates; hashed bundles are immutable", async () => {
   const manifest = await app.fetch("/static/_build/manifest.json");
-  const files: Record<string, string> = await manifest.json();
+  const files: { islands: Record<string, { entry: string }> } = await manifest.json();
   assertEquals(manifest.headers.get("cache-control"), "public, max-age=0, must-revalidate");
   assertEquals(manifest.headers.get("content-type"), "application/json");
-  const bundle = await app.fetch(`/static/_build/${Object.values(files)[0]}`);
+  const bundle = await app.fetch(`/static/_build/${Object.values(files.islands)[0].entry}`);
   await bundle.body?.cancel();
   assertEquals(bundle.status, 200);
   assertEquals(bundle.headers.get("cache-control"), "public, max-age=31536000, immutable");
