@@ -10,11 +10,12 @@ export interface RoleRepo {
   existing(names: string[]): Promise<Role[]>;
   insert(r: { name: string; description: string; permissions: string[] }): Promise<boolean>;
   setPermissions(name: string, permissions: string[]): Promise<void>;
+  setRequireMfa(name: string, required: boolean): Promise<void>;
   delete(name: string): Promise<void>;
 }
 
 const COLUMNS = (q: Queryable) =>
-  q`r.name, r.description, r.permissions, r.builtin,
+  q`r.name, r.description, r.permissions, r.builtin, r.require_mfa as "requireMfa",
     (select count(*)::int from user_roles ur where ur.role_name = r.name) as "userCount"`;
 
 /** Creates the role repository on a pool or transaction. */
@@ -40,6 +41,9 @@ export function createRoleRepo(q: Queryable): RoleRepo {
     },
     async setPermissions(name, permissions) {
       await q`update roles set permissions = ${permissions}, updated_at = now() where name = ${name}`;
+    },
+    async setRequireMfa(name, required) {
+      await q`update roles set require_mfa = ${required}, updated_at = now() where name = ${name}`;
     },
     async delete(name) {
       await q`delete from roles where name = ${name}`;

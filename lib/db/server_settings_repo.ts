@@ -15,6 +15,11 @@ export interface ServerSettingsRepo {
    * instances starting at once all get the same answer.
    */
   insertIfAbsent(key: string, value: unknown, now: Date): Promise<unknown>;
+  /**
+   * Stores `value` under `key` only while the key holds `expected`; answers
+   * the value stored afterwards (`value`, or whatever another writer put).
+   */
+  replaceIf(key: string, expected: unknown, value: unknown, now: Date): Promise<unknown>;
 }
 
 /** Creates the server settings repository on a pool or transaction. */
@@ -36,6 +41,13 @@ export function createServerSettingsRepo(q: Queryable): ServerSettingsRepo {
       if (r) return r.value;
       // A second statement: the winner's row was committed after this one's snapshot began.
       return await get(key);
+    },
+    async replaceIf(key, expected, value, now) {
+      const [r] = await q<{ value: unknown }[]>`
+        update server_settings set value = ${q.json(value as never)}, updated_at = ${now}
+        where key = ${key} and value = ${q.json(expected as never)}
+        returning value`;
+      return r ? r.value : await get(key);
     },
   };
 }

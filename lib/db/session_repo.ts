@@ -11,8 +11,13 @@ export interface SessionRepo {
     expiresAt: Date;
     clientIp: string | null;
     userAgent: string | null;
+    /** The second factor this login passed, if any. */
+    mfaMethod?: string | null;
   }): Promise<Session>;
   byTokenHash(hash: Uint8Array): Promise<Session | undefined>;
+  byId(id: string): Promise<Session | undefined>;
+  /** Records that the session proved a second factor just now. */
+  markMfa(id: string, method: string, now: Date): Promise<void>;
   listForUser(userId: string): Promise<Session[]>;
   touch(id: string, now: Date, clientIp: string | null): Promise<void>;
   /** Deletes one session of `userId`; false when it is not theirs or gone. */
@@ -25,7 +30,8 @@ export interface SessionRepo {
 
 const COLUMNS = (q: Queryable) =>
   q`id, user_id as "userId", created_at as "createdAt", last_seen_at as "lastSeenAt",
-    expires_at as "expiresAt", client_ip as "clientIp", user_agent as "userAgent"`;
+    expires_at as "expiresAt", client_ip as "clientIp", user_agent as "userAgent",
+    mfa_method as "mfaMethod", mfa_at as "mfaAt"`;
 
 /** Creates the session repository on a pool or transaction. */
 export function createSessionRepo(q: Queryable): SessionRepo {
@@ -33,9 +39,10 @@ export function createSessionRepo(q: Queryable): SessionRepo {
     async insert(s) {
       const [r] = await q<Session[]>`
         insert into sessions (user_id, token_hash, created_at, last_seen_at, expires_at,
-                              client_ip, user_agent)
+                              client_ip, user_agent, mfa_method, mfa_at)
         values (${s.userId}, ${s.tokenHash}, ${s.now}, ${s.now}, ${s.expiresAt},
-                ${s.clientIp}, ${s.userAgent})
+                ${s.clientIp}, ${s.userAgent}, ${s.mfaMethod ?? null},
+                ${s.mfaMethod ? s.now : null})
         returning ${COLUMNS(q)}`;
       return r;
     },
@@ -43,6 +50,13 @@ export function createSessionRepo(q: Queryable): SessionRepo {
       const [r] = await q<Session[]>`
         select ${COLUMNS(q)} from sessions where token_hash = ${hash}`;
       return r;
+    },
+    async byId(id) {
+      const [r] = await q<Session[]>`select ${COLUMNS(q)} from sessions where id = ${id}`;
+      return r;
+    },
+    async markMfa(id, method, now) {
+      await q`update sessions set mfa_method = ${method}, mfa_at = ${now} where id = ${id}`;
     },
     listForUser(userId) {
       return q<Session[]>`

@@ -1,6 +1,7 @@
 /** SQL of the `users` and `user_roles` tables. */
 import type { Queryable } from "./client.ts";
 import type { User } from "../model/account.ts";
+import { hasPrimaryFactorSql } from "./mfa_repo.ts";
 
 /** A user with the secret columns the auth services need. */
 export interface UserRecord extends User {
@@ -30,6 +31,10 @@ export interface UserAccess {
   disabled: boolean;
   permissions: string[];
   libraryIds: string[];
+  /** A role of the user requires a second factor. */
+  mfaRequired: boolean;
+  /** Logging in asks for a second factor (the switch is on and a primary factor enrolled). */
+  mfaActive: boolean;
 }
 
 /** The user repository. */
@@ -154,7 +159,10 @@ export function createUserRepo(q: Queryable): UserRepo {
           array(select distinct p from user_roles ur join roles ro on ro.name = ur.role_name,
                 unnest(ro.permissions) p where ur.user_id = u.id) as permissions,
           array(select g.library_id::text from library_grants g where g.user_id = u.id
-                order by g.library_id) as "libraryIds"
+                order by g.library_id) as "libraryIds",
+          exists (select 1 from user_roles ur join roles ro on ro.name = ur.role_name
+                  where ur.user_id = u.id and ro.require_mfa) as "mfaRequired",
+          (u.mfa_enabled and ${hasPrimaryFactorSql(q)}) as "mfaActive"
         from users u where u.id = ${id}`;
       return r;
     },

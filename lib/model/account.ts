@@ -26,6 +26,8 @@ export interface Role {
   builtin: boolean;
   /** How many users hold it. */
   userCount: number;
+  /** Its members must have a second factor before they can do anything but enrol one. */
+  requireMfa: boolean;
 }
 
 /** A session as stored (never its token, only the token's hash is kept). */
@@ -37,6 +39,9 @@ export interface Session {
   expiresAt: Date;
   clientIp: string | null;
   userAgent: string | null;
+  /** The latest second factor the session proved (at login or later), if any. */
+  mfaMethod: string | null;
+  mfaAt: Date | null;
 }
 
 /** A session as listed to its owner or an administrator. */
@@ -98,6 +103,19 @@ export const AUDIT_ACTIONS = [
   "api_key.created",
   "api_key.revoked",
   "settings.changed",
+  "auth.mfa.challenged",
+  "auth.mfa.failed",
+  "auth.mfa.throttled",
+  "auth.reauth.failed",
+  "mfa.totp.setup_started",
+  "mfa.totp.enabled",
+  "mfa.totp.disabled",
+  "mfa.backup_codes.generated",
+  "mfa.backup_code.used",
+  "mfa.enabled",
+  "mfa.disabled",
+  "mfa.reset",
+  "role.mfa_requirement.changed",
 ] as const;
 /** One of {@linkcode AUDIT_ACTIONS}. */
 export type AuditAction = typeof AUDIT_ACTIONS[number];

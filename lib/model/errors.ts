@@ -35,6 +35,12 @@ export class ConflictError extends DomainError {}
 /** The caller is known but lacks the permission. */
 export class ForbiddenError extends DomainError {}
 
+/**
+ * The caller's role requires a second factor they have not enrolled: until
+ * they do, only enrolment answers.
+ */
+export class MfaEnrolmentRequiredError extends ForbiddenError {}
+
 /** The caller is not authenticated, or the credentials are wrong. */
 export class UnauthorizedError extends DomainError {}
 

@@ -15,6 +15,11 @@ export interface Principal {
   apiKeyId?: string;
   /** Effective permissions (for API keys: the key's subset of the owner's). */
   permissions: ReadonlySet<string>;
+  /**
+   * True for a session of a user whose role requires a second factor they do
+   * not have yet: the session may only enrol one (`lib/http/mfa_enrolment_routes.ts`).
+   */
+  mfaEnrolmentRequired?: boolean;
 }
 
 /** True when `granted` (a set of permission patterns) allows `wanted`. */
