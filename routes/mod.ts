@@ -6,6 +6,7 @@ import { system } from "./api/system.ts";
 import { setup } from "./api/setup.ts";
 import { auth } from "./api/auth.ts";
 import { me } from "./api/me.ts";
+import { mfa } from "./api/mfa.ts";
 import { adminUsers } from "./api/admin_users.ts";
 import { adminUserAccess } from "./api/admin_user_access.ts";
 import { rbac } from "./api/rbac.ts";
@@ -23,6 +24,7 @@ export function mountRoutes(app: OpenAPIHono<AppEnv>): OpenAPIHono<AppEnv> {
   app.route("/api/v1/setup", setup);
   app.route("/api/v1/auth", auth);
   app.route("/api/v1/users", me);
+  app.route("/api/v1/mfa", mfa);
   app.route("/api/v1/admin/users", adminUsers);
   app.route("/api/v1/admin/users", adminUserAccess);
   app.route("/api/v1/rbac", rbac);

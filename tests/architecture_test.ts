@@ -156,7 +156,7 @@ const ALLOWED: Record<Layer, { layers: string[]; packages: RegExp; why: string }
       "domain",
       "lib-root",
     ],
-    packages: /^(zod|ioredis|@node-rs\/argon2|@zxcvbn-ts\/.*|node:.*)$/,
+    packages: /^(zod|ioredis|@node-rs\/argon2|@zxcvbn-ts\/.*|otplib|uqr|node:.*)$/,
     why: "domain services know nothing of HTTP, pages or workers",
   },
   http: {

@@ -38,6 +38,8 @@ export interface CachedAccess {
   disabled: boolean;
   permissions: ReadonlySet<string>;
   libraryIds: readonly string[];
+  /** A role requires a second factor, and the user has none active: sessions may only enrol. */
+  mustEnrolMfa: boolean;
 }
 
 /** Cache lifetimes, from the seed's "Cache für Hot Paths" table. */

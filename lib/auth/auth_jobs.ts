@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { createAuditRepo } from "../db/audit_repo.ts";
 import { createPasswordResetRepo } from "../db/password_reset_repo.ts";
+import { createMfaPendingLoginRepo } from "../db/mfa_pending_login_repo.ts";
 import { createSessionRepo } from "../db/session_repo.ts";
 import { defineJobKinds } from "../jobs/kinds.ts";
 import type { PeriodicSchedule } from "../jobs/scheduler.ts";
@@ -20,7 +21,10 @@ const iso = z.iso.datetime();
 export const AUTH_KINDS = defineJobKinds({
   /** Deletes audit entries older than `before`. */
   "auth.audit.prune": { payload: z.object({ before: iso }), maxAttempts: 3 },
-  /** Deletes sessions past their absolute end or idle since `idleSince`, and used-up reset links. */
+  /**
+   * Deletes sessions past their absolute end or idle since `idleSince`, used-up
+   * reset links and logins that waited for a second factor in vain.
+   */
   "auth.sessions.cleanup": {
     payload: z.object({ now: iso, idleSince: iso }),
     maxAttempts: 3,
@@ -69,6 +73,7 @@ export function authJobHandlers(deps: JobHandlerDeps): JobHandlers<typeof AUTH_K
         new Date(job.payload.idleSince),
       );
       await createPasswordResetRepo(deps.sql).deleteExpired(now);
+      await createMfaPendingLoginRepo(deps.sql).deleteExpired(now);
       if (ended.length) job.logger.info("expired sessions deleted", { count: ended.length });
     },
   };

@@ -70,6 +70,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       disabled: row.disabled,
       permissions: new Set(row.permissions),
       libraryIds: row.libraryIds,
+      mustEnrolMfa: row.mfaRequired && !row.mfaActive,
     };
     if (cache.generation() === gen) cache.access.set(userId, value);
     return value;
@@ -109,7 +110,14 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       s.lastSeenAt = now;
       await createSessionRepo(sql).touch(s.id, new Date(now), ip);
     }
-    return { userId: s.userId, username: a.username, sessionId: s.id, permissions: a.permissions };
+    return {
+      userId: s.userId,
+      username: a.username,
+      sessionId: s.id,
+      permissions: a.permissions,
+      // API keys are not confined: they never log in, so a login requirement does not reach them.
+      ...(a.mustEnrolMfa ? { mfaEnrolmentRequired: true } : {}),
+    };
   }
 
   async function apiKey(token: string, ip: string | null): Promise<Principal | null> {

@@ -11,6 +11,9 @@ const settings = {
   sessionIdleSec: 3600,
   sessionMaxSec: 86400,
   openRegistration: false,
+  // Two instances on one database share the key, as the docs ask.
+  secretKey: "ab".repeat(32),
+  dataDir: "/nonexistent",
 };
 const ctx = { actorId: null, actorName: null, clientIp: "127.0.0.1", userAgent: null };
 

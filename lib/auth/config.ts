@@ -1,6 +1,9 @@
-/** The `auth` section: sessions, registration, audit retention, password hashing. */
+/**
+ * The `auth` section: sessions, registration, audit retention, password
+ * hashing, and the key that encrypts second-factor secrets.
+ */
 import { defineSection } from "../config/config.ts";
-import { bool, duration, integer } from "../config/values.ts";
+import { bool, duration, integer, matching, text } from "../config/values.ts";
 
 /** The `auth` section. */
 export const authConfig = defineSection("auth", "Accounts, sessions and the audit log.", {
@@ -40,5 +43,22 @@ export const authConfig = defineSection("auth", "Accounts, sessions and the audi
     schema: integer(2),
     default: 2,
     doc: "argon2id passes (min. 2); raising it re-hashes each password at its next login.",
+  },
+  secretKey: {
+    env: "REVENGE_SECRET_KEY",
+    schema: matching(
+      /^\s*([0-9A-Fa-f]{64}|[A-Za-z0-9+/_-]{43}=?)\s*$/,
+      "must be 32 bytes as 64 hex digits or base64 (e.g. the output of `openssl rand -base64 32`)",
+    ).optional(),
+    secret: true,
+    doc: "The key that encrypts TOTP secrets (AES-256-GCM): 32 bytes, hex or base64. Unset: " +
+      "`auth.secretKeyFile`, else `<data dir>/secret.key`, made once. Several instances on one " +
+      "database must all use the same key.",
+  },
+  secretKeyFile: {
+    env: "REVENGE_SECRET_KEY_FILE",
+    schema: text().optional(),
+    doc: "A file holding that key (hex or base64; e.g. a mounted secret), read at start; it must " +
+      "exist. Ignored when `REVENGE_SECRET_KEY` is set.",
   },
 });

@@ -83,6 +83,12 @@ export interface LoginThrottle {
     clientIp: string | null,
     options?: LoginAttemptOptions,
   ): Promise<LoginAttempt>;
+  /**
+   * What `succeeded()` of an attempt does, for an attempt begun elsewhere: a
+   * login whose password was right here completes with its second factor
+   * later, possibly on another instance (`mfa_login.ts`).
+   */
+  succeeded(account: string, clientIp: string | null, options?: LoginAttemptOptions): Promise<void>;
 }
 
 const NOTHING: LoginAttempt = { succeeded: () => Promise.resolve() };
@@ -95,13 +101,31 @@ export function createLoginThrottle(store: RateLimitStore, logger: Logger): Logi
     });
     return NOTHING;
   };
+  const keys = (account: string, clientIp: string | null, options: LoginAttemptOptions) => {
+    const ipKey = `login-ip:${clientIp ? addressBucket(clientIp) : "unknown"}`;
+    // The account's key, or the trusted device's: never both (OWASP's device cookies).
+    const [key, policy]: [string, BackoffPolicy] = options.device
+      ? [`login-device:${options.device}`, DEVICE_BACKOFF]
+      : [`login-account:${account.toLowerCase().slice(0, 64)}`, ACCOUNT_BACKOFF];
+    return { ipKey, key, policy };
+  };
+  async function succeeded(
+    account: string,
+    clientIp: string | null,
+    options: LoginAttemptOptions = {},
+  ): Promise<void> {
+    const { ipKey, key } = keys(account, clientIp, options);
+    try {
+      await store.clear([key]);
+      await store.refund([ipKey], ADDRESS_BACKOFF);
+    } catch (e) {
+      failOpen(e);
+    }
+  }
   return {
+    succeeded,
     async begin(account, clientIp, options = {}) {
-      const ipKey = `login-ip:${clientIp ? addressBucket(clientIp) : "unknown"}`;
-      // The account's key, or the trusted device's: never both (OWASP's device cookies).
-      const [key, policy]: [string, BackoffPolicy] = options.device
-        ? [`login-device:${options.device}`, DEVICE_BACKOFF]
-        : [`login-account:${account.toLowerCase().slice(0, 64)}`, ACCOUNT_BACKOFF];
+      const { ipKey, key, policy } = keys(account, clientIp, options);
       let ip, acc;
       try {
         ip = await store.attempt([ipKey], ADDRESS_BACKOFF);
@@ -120,16 +144,7 @@ export function createLoginThrottle(store: RateLimitStore, logger: Logger): Logi
           wait,
         );
       }
-      return {
-        async succeeded() {
-          try {
-            await store.clear([key]);
-            await store.refund([ipKey], ADDRESS_BACKOFF);
-          } catch (e) {
-            failOpen(e);
-          }
-        },
-      };
+      return { succeeded: () => succeeded(account, clientIp, options) };
     },
   };
 }

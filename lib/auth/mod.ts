@@ -4,6 +4,7 @@
  */
 import type { Sql } from "../db/client.ts";
 import { createServerSettingsRepo } from "../db/server_settings_repo.ts";
+import { createMfaRepo } from "../db/mfa_repo.ts";
 import type { Clock } from "../model/clock.ts";
 import type { Logger } from "../observability/logger.ts";
 import { createLoginThrottle } from "./login_throttle.ts";
@@ -20,6 +21,12 @@ import { createRbacService, type RbacService } from "./rbac_service.ts";
 import { createSessionService, type SessionService } from "./session_service.ts";
 import { createSetupService, type SetupService } from "./setup_service.ts";
 import { createUserService, type UserService } from "./user_service.ts";
+import { createSecretBox } from "./secret_box.ts";
+import { createSecondFactors } from "./mfa_factors.ts";
+import { createMfaThrottle } from "./mfa_throttle.ts";
+import { createMfaLogin, type MfaLogin } from "./mfa_login.ts";
+import { createMfaService, type MfaService } from "./mfa_service.ts";
+import { createFreshAuth } from "./_fresh_auth.ts";
 
 /** Settings of the auth domain, from the configuration. */
 export interface AuthSettings {
@@ -27,6 +34,10 @@ export interface AuthSettings {
   sessionIdleSec: number;
   sessionMaxSec: number;
   openRegistration: boolean;
+  /** Where the key that encrypts TOTP secrets comes from (see `secret_box.ts`). */
+  secretKey?: string;
+  secretKeyFile?: string;
+  dataDir: string;
 }
 
 /** Dependencies of {@linkcode createAuthServices}. */
@@ -50,6 +61,10 @@ export interface AuthServices {
   apiKeys: ApiKeyService;
   passwordResets: PasswordResetService;
   audit: AuditService;
+  /** One's own second factors, and an administrator's reset. */
+  mfa: MfaService;
+  /** The second step of a login. */
+  mfaLogin: MfaLogin;
   /**
    * Loads the device-cookie key, listens for invalidations and starts
    * housekeeping; call after migrations, before serving logins.
@@ -71,7 +86,29 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
   const base = { sql, clock, cache, hasher, audit };
   const throttle = createLoginThrottle(deps.rateLimitStore, logger);
   const deviceTokens = createDeviceTokens({ settings: createServerSettingsRepo(sql), clock });
-  const sessions = createSessionService({ ...base, timeouts, throttle, deviceTokens });
+  const box = createSecretBox({
+    source: { key: settings.secretKey, keyFile: settings.secretKeyFile, dataDir: settings.dataDir },
+    settings: createServerSettingsRepo(sql),
+    sealedWith: (keyId) => createMfaRepo(sql).countTotpByKey(keyId),
+    clock,
+    logger,
+  });
+  const factors = createSecondFactors({ box, clock });
+  const mfaThrottle = createMfaThrottle(deps.rateLimitStore, logger);
+  const mfaLogin = createMfaLogin({
+    sql,
+    clock,
+    cache,
+    audit,
+    timeouts,
+    throttle,
+    mfaThrottle,
+    deviceTokens,
+    factors,
+  });
+  const freshAuth = createFreshAuth({ ...base, throttle, mfaThrottle, factors });
+  const mfa = createMfaService({ sql, clock, cache, audit, box, mfaThrottle, freshAuth });
+  const sessions = createSessionService({ ...base, timeouts, throttle, deviceTokens, mfaLogin });
   const authenticator = createAuthenticator({ sql, clock, cache, timeouts, logger });
   return {
     authenticator,
@@ -87,8 +124,11 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
     apiKeys: createApiKeyService({ sql, clock, cache, audit }),
     passwordResets: createPasswordResetService(base),
     audit,
+    mfa,
+    mfaLogin,
     async start() {
       await deviceTokens.start();
+      await mfa.start();
       await authenticator.start();
       // Make the dummy hash now, so the first unknown-user login is not slower than others.
       await hasher.verifyDummy("");

@@ -1,5 +1,5 @@
 /**
- * The auth module: accounts, sessions, API keys, roles and the audit log
+ * The auth module: accounts, sessions, second factors, API keys, roles and the audit log
  * (`c.var.services.auth`), its `auth` configuration section, and its
  * periodic clean-up jobs.
  */
@@ -30,6 +30,9 @@ export const module = defineModule({
         sessionIdleSec: s.sessionIdleSec,
         sessionMaxSec: s.sessionMaxSec,
         openRegistration: s.openRegistration,
+        secretKey: s.secretKey,
+        secretKeyFile: s.secretKeyFile,
+        dataDir: ctx.dataDir,
       },
     });
     return { provides: { auth }, start: () => auth.start(), stop: () => auth.stop() };

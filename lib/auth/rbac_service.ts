@@ -3,7 +3,9 @@
  * ones. A change to a role's permissions invalidates every cached permission
  * set, here and on every instance, so it applies from the next request.
  * Nobody hands out a permission they do not hold; `admin` cannot be changed
- * and seeded roles cannot be deleted.
+ * and seeded roles cannot be deleted. A role may require its members to
+ * have a second factor (`requireMfa`); then it must let them enrol one
+ * (`self:update`).
  */
 import type { Sql } from "../db/client.ts";
 import { createRoleRepo } from "../db/role_repo.ts";
@@ -13,6 +15,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import type { Principal } from "../model/permissions.ts";
 import {
   covers,
+  expandPermissions,
   isValidPermission,
   type PermissionInfo,
   PERMISSIONS,
@@ -46,7 +49,22 @@ export interface RbacService {
     ctx: AuditContext,
   ): Promise<Role>;
   deleteRole(principal: Principal, name: string, ctx: AuditContext): Promise<void>;
+  /** Requires (or stops requiring) a second factor of the role's members. */
+  setRequireMfa(
+    principal: Principal,
+    name: string,
+    required: boolean,
+    ctx: AuditContext,
+  ): Promise<Role>;
 }
+
+/** Members enrol their second factor with this permission. */
+const ENROL = "self:update";
+const CANNOT_ENROL = (name: string) =>
+  new ConflictError(
+    `The ${name} role requires a second factor, so it must keep ${ENROL}: without it its ` +
+      "members could not enrol one.",
+  );
 
 function checkPermissions(principal: Principal, permissions: string[]): string[] {
   const list = [...new Set(permissions)].sort();
@@ -106,6 +124,7 @@ export function createRbacService(deps: RbacServiceDeps): RbacService {
         if (!covers(principal.permissions, role.permissions)) {
           throw new ForbiddenError("That role holds permissions you do not hold.");
         }
+        if (role.requireMfa && !expandPermissions(permissions).has(ENROL)) throw CANNOT_ENROL(name);
         await createRoleRepo(tx).setPermissions(name, permissions);
         invalidate({ kind: "all" });
         await audit.record(tx, ctx, {
@@ -140,6 +159,28 @@ export function createRbacService(deps: RbacServiceDeps): RbacService {
           details: { permissions: role.permissions },
         });
       });
+    },
+
+    async setRequireMfa(principal, name, required, ctx) {
+      await transact(sql, cache, async (tx, invalidate) => {
+        const role = await createRoleRepo(tx).byName(name);
+        if (!role) throw new NotFoundError(`No role named ${name}.`);
+        // As with its permissions: only who holds all the role holds may change what it asks.
+        if (!covers(principal.permissions, role.permissions)) {
+          throw new ForbiddenError("That role holds permissions you do not hold.");
+        }
+        if (role.requireMfa === required) return;
+        if (required && !expandPermissions(role.permissions).has(ENROL)) throw CANNOT_ENROL(name);
+        await createRoleRepo(tx).setRequireMfa(name, required);
+        invalidate({ kind: "all" });
+        await audit.record(tx, ctx, {
+          action: "role.mfa_requirement.changed",
+          targetType: "role",
+          targetId: name,
+          details: { before: role.requireMfa, after: required },
+        });
+      });
+      return getRole(name);
     },
   };
 }

@@ -6,18 +6,15 @@
  * after the same work whether or not the user exists. Every successful login
  * also hands out a new device token (the device cookie, `device_tokens.ts`),
  * and a login that presents a valid one for its account is throttled per
- * device rather than per account (`login_throttle.ts`).
+ * device rather than per account (`login_throttle.ts`). A user with an
+ * active second factor gets no session here but a challenge, which
+ * `mfa_login.ts` completes; the device token and the throttle's success wait
+ * for that step.
  */
 import type { Queryable, Sql } from "../db/client.ts";
 import { createSessionRepo } from "../db/session_repo.ts";
 import { createUserRepo } from "../db/user_repo.ts";
-import {
-  type AuditContext,
-  type Session,
-  type SessionInfo,
-  type User,
-  USERNAME_PATTERN,
-} from "../model/account.ts";
+import { type AuditContext, type SessionInfo, USERNAME_PATTERN } from "../model/account.ts";
 import type { Clock } from "../model/clock.ts";
 import {
   NotFoundError,
@@ -26,7 +23,7 @@ import {
   ValidationError,
 } from "../model/errors.ts";
 import type { Principal } from "../model/permissions.ts";
-import { describeUserAgent } from "../model/user_agent.ts";
+import type { MfaChallenge } from "../model/mfa.ts";
 import type { AccessCache } from "./access_cache.ts";
 import type { AuditService } from "./audit_service.ts";
 import type { SessionTimeouts } from "./authenticator.ts";
@@ -35,22 +32,19 @@ import type { LoginThrottle } from "./login_throttle.ts";
 import type { PasswordHasher } from "./password_hasher.ts";
 import { normalizePassword, passwordLengthOk } from "./password_policy.ts";
 import { guardUserTarget } from "./target_guard.ts";
-import { hashToken, looksLike, newToken } from "./tokens.ts";
 import { transact } from "./transact.ts";
+import type { LoginSuccess, MfaLogin } from "./mfa_login.ts";
+import { completeLogin, type OpenedSession, openSession, sessionInfo } from "./_complete_login.ts";
 
-/** A new session: the token is shown to the client once. */
-export interface OpenedSession {
-  token: string;
-  expiresAt: Date;
-  session: SessionInfo;
-}
+export { type OpenedSession, sessionInfo };
 
-/** Answer of {@linkcode SessionService.login}. */
-export interface LoginResult extends OpenedSession {
-  user: User;
-  /** A new device token for this client to present at its next login (the device cookie). */
-  deviceToken: string;
-}
+/**
+ * Answer of {@linkcode SessionService.login}: a session, or (for a user
+ * with an active second factor) a challenge and no session.
+ */
+export type LoginResult =
+  | ({ mfaRequired: false } & LoginSuccess)
+  | ({ mfaRequired: true } & MfaChallenge);
 
 /** What the client presented besides its username and password. */
 export interface LoginOptions {
@@ -70,11 +64,15 @@ export interface SessionServiceDeps {
   timeouts: SessionTimeouts;
   throttle: LoginThrottle;
   deviceTokens: DeviceTokens;
+  mfaLogin: MfaLogin;
 }
 
 /** The session service. */
 export interface SessionService {
-  /** Checks the password and opens a session; the presented session (if any) is ended. */
+  /**
+   * Checks the password and opens a session (the presented one, if any, is
+   * ended), or answers the second-factor challenge.
+   */
   login(
     input: { username: string; password: string },
     ctx: AuditContext,
@@ -94,31 +92,13 @@ export interface SessionService {
   revokeAll(principal: Principal, userId: string, ctx: AuditContext): Promise<number>;
 }
 
-/** Turns a stored session into what is shown. */
-export function sessionInfo(r: Session): SessionInfo {
-  return { ...r, device: describeUserAgent(r.userAgent) };
-}
-
 const WRONG = "Wrong username or password.";
 
 /** Creates the session service. */
 export function createSessionService(deps: SessionServiceDeps): SessionService {
-  const { sql, clock, cache, hasher, audit, timeouts, throttle, deviceTokens } = deps;
-
-  async function open(q: Queryable, userId: string, ctx: AuditContext): Promise<OpenedSession> {
-    const token = newToken("session");
-    const now = clock.now();
-    const expiresAt = new Date(now.getTime() + timeouts.absoluteMs);
-    const row = await createSessionRepo(q).insert({
-      userId,
-      tokenHash: hashToken(token),
-      now,
-      expiresAt,
-      clientIp: ctx.clientIp,
-      userAgent: ctx.userAgent,
-    });
-    return { token, expiresAt, session: sessionInfo(row) };
-  }
+  const { sql, clock, cache, hasher, audit, throttle, deviceTokens } = deps;
+  const open = (q: Queryable, userId: string, ctx: AuditContext) =>
+    openSession(q, deps, userId, ctx);
 
   async function recordFailure(
     ctx: AuditContext,
@@ -190,36 +170,27 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         return fail(ctx, { ...failure, reason: "wrong password" });
       }
       if (user.disabled) return fail(ctx, { ...failure, reason: "account disabled" });
+      const rehash = hasher.needsRehash(user.passwordHash) ? await hasher.hash(password) : null;
+      const gate = await deps.mfaLogin.challenge(user, ctx, { deviceNonce: device });
+      if (gate.challenge) {
+        // The password is right whatever follows: its new hash need not wait for the code.
+        if (rehash) await createUserRepo(sql).setPasswordHash(user.id, rehash, clock.now(), false);
+        return { mfaRequired: true, ...gate.challenge };
+      }
       await attempt.succeeded();
       const deviceToken = await deviceTokens.issue(user.username);
-      const rehash = hasher.needsRehash(user.passwordHash) ? await hasher.hash(password) : null;
-      const actor = { ...ctx, actorId: user.id, actorName: user.username };
-      return await transact(sql, cache, async (tx, invalidate) => {
-        const sessions = createSessionRepo(tx);
-        if (previousToken && looksLike(previousToken, "session")) {
-          const old = await sessions.byTokenHash(hashToken(previousToken));
-          if (old && await sessions.delete(old.id, old.userId)) {
-            invalidate({ kind: "session", ids: [old.id] });
-          }
-        }
-        const users = createUserRepo(tx);
-        const now = clock.now();
-        if (rehash) await users.setPasswordHash(user.id, rehash, now, false);
-        await users.setLastLogin(user.id, now);
-        const opened = await open(tx, user.id, ctx);
-        await audit.record(tx, actor, {
-          action: "auth.login.succeeded",
-          targetType: "session",
-          targetId: opened.session.id,
-          // Flags present only when true, like passwordRehashed before them.
-          details: {
-            ...(rehash ? { passwordRehashed: true } : {}),
-            ...(trustedDevice ? { trustedDevice: true } : {}),
-          },
-        });
-        const { passwordHash: _h, passwordChangedAt: _c, ...pub } = user;
-        return { ...opened, deviceToken, user: { ...pub, lastLoginAt: now } };
-      });
+      const done = await transact(
+        sql,
+        cache,
+        (tx, invalidate) =>
+          completeLogin(tx, invalidate, deps, { user, ctx, previousToken, rehash, trustedDevice }),
+      );
+      return {
+        mfaRequired: false,
+        ...done,
+        deviceToken,
+        ...(gate.enrolmentRequired ? { mfaEnrolmentRequired: true } : {}),
+      };
     },
 
     open,

@@ -1,15 +1,22 @@
 /**
  * Secret tokens: 256 random bits, base64url, with a short prefix that says
- * what they are (`rvs_` session, `rvk_` API key, `rvr_` password reset) so a
- * Bearer token can be routed without a guess and leaked tokens are easy to
- * recognise by secret scanners. Only their SHA-256 is ever stored: the token
+ * what they are (`rvs_` session, `rvk_` API key, `rvr_` password reset,
+ * `rvm_` a login waiting for its second factor) so a Bearer token can be
+ * routed without a guess and leaked tokens are easy to recognise by secret
+ * scanners. The authenticator accepts only `rvs_` and `rvk_`: a pending-MFA
+ * token is no credential anywhere but `POST /api/v1/auth/mfa/verify`. Only their SHA-256 is ever stored: the token
  * has full entropy, so a fast hash is enough (a slow one would only slow
  * every request).
  */
 import { createHash } from "node:crypto";
 
 /** Token kinds and their prefixes. */
-export const TOKEN_PREFIX = { session: "rvs_", apiKey: "rvk_", reset: "rvr_" } as const;
+export const TOKEN_PREFIX = {
+  session: "rvs_",
+  apiKey: "rvk_",
+  reset: "rvr_",
+  mfa: "rvm_",
+} as const;
 
 /** Returns a new token of `kind`: prefix + 43 base64url characters (32 random bytes). */
 export function newToken(kind: keyof typeof TOKEN_PREFIX): string {

@@ -15,6 +15,13 @@ Deno.test("newToken makes 256-bit tokens with their kind's prefix", () => {
   assert(!looksLike("rvs_" + "a".repeat(42) + "!", "session"));
 });
 
+Deno.test("looksLike keeps pending-MFA tokens apart from sessions and API keys", () => {
+  const t = newToken("mfa");
+  assert(t.startsWith("rvm_") && looksLike(t, "mfa"));
+  assert(!looksLike(t, "session") && !looksLike(t, "apiKey"));
+  assert(!looksLike(newToken("session"), "mfa"));
+});
+
 Deno.test("hashToken is SHA-256", () => {
   assertEquals(
     Array.from(hashToken("abc"), (b) => b.toString(16).padStart(2, "0")).join(""),

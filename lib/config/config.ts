@@ -30,6 +30,8 @@ export interface ConfigKey<T = unknown> {
   rootDefault?: unknown;
   /** The key's flat name in config files written before sections existed. */
   legacy?: string;
+  /** The value is a secret: an error about it never quotes it. */
+  secret?: boolean;
   doc: string;
 }
 
@@ -157,7 +159,8 @@ export function loadConfig<const T extends readonly ConfigSection[]>(
       if (!result.success) {
         const why = result.error.issues[0]?.message ?? "is invalid";
         const source = useEnv ? spec.env : file.has(path) ? `config file "${path}"` : path;
-        throw new ConfigError(`${source}: ${why} (got ${JSON.stringify(raw)})`);
+        const got = spec.secret ? "a value that is not shown" : JSON.stringify(raw);
+        throw new ConfigError(`${source}: ${why} (got ${got})`);
       }
       values[key] = result.data;
     }

@@ -10,6 +10,7 @@ import {
   ConflictError,
   DomainError,
   ForbiddenError,
+  MfaEnrolmentRequiredError,
   NotFoundError,
   RateLimitedError,
   UnauthorizedError,
@@ -88,6 +89,7 @@ export function errorToResponse(err: unknown, c: Context<AppEnv>): Response {
     const ext: Record<string, unknown> = {};
     const headers: Record<string, string> = {};
     if (err instanceof ValidationError && err.issues.length) ext.errors = err.issues;
+    if (err instanceof MfaEnrolmentRequiredError) ext.mfaEnrolmentRequired = true;
     if (err instanceof RateLimitedError) headers["retry-after"] = String(err.retryAfterSeconds);
     if (err instanceof UnauthorizedError) headers["www-authenticate"] = 'Bearer realm="revenge"';
     return problem(c, status, err.message, ext, headers);

@@ -30,6 +30,8 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "POST", path: "/api/v1/setup", beforeSetup: true },
   // Getting credentials.
   { method: "POST", path: "/api/v1/auth/login" },
+  // Its second step: the pending-MFA token is in the body, and is no credential elsewhere.
+  { method: "POST", path: "/api/v1/auth/mfa/verify" },
   { method: "POST", path: "/api/v1/auth/register" },
   { method: "POST", path: "/api/v1/auth/password-reset" },
   { method: "GET", path: "/reset-password" },

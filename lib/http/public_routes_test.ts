@@ -6,6 +6,8 @@ Deno.test("isPublicRoute matches exact paths and whole prefixes only", () => {
   assert(!isPublicRoute("GET", "/api/v1/auth/login"));
   assert(!isPublicRoute("POST", "/api/v1/auth/login/"));
   assert(!isPublicRoute("POST", "/api/v1/auth/logout"));
+  assert(isPublicRoute("POST", "/api/v1/auth/mfa/verify"));
+  assert(!isPublicRoute("POST", "/api/v1/mfa/totp/verify"));
   assert(isPublicRoute("HEAD", "/healthz"));
   assert(isPublicRoute("GET", "/static/app.css"));
   assert(isPublicRoute("GET", "/api/docs"));

@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { ApiKeyInfo, AuditEntry, SessionInfo, User } from "../../lib/model/account.ts";
+import { MFA_METHODS, type MfaChallenge } from "../../lib/model/mfa.ts";
 import { requirePermission } from "../../lib/http/middleware/require_permission.ts";
 
 /** RFC 9457 problem body. */
@@ -92,6 +93,10 @@ export const SessionSchema = z.object({
   createdAt: time,
   lastSeenAt: time,
   expiresAt: time,
+  mfaMethod: z.enum(MFA_METHODS).nullable().describe(
+    "The latest second factor this session proved (at login or later); null: password only",
+  ),
+  mfaVerifiedAt: time.nullable(),
 }).openapi("Session");
 
 /** An API key (without the key). */
@@ -111,11 +116,45 @@ export const LoginResponse = z.object({
   accessToken: z.string().describe("Session token; send as `Authorization: Bearer <token>`"),
   expiresAt: time.describe("Absolute end of the session (it ends sooner when idle)"),
   user: UserSchema,
+  mfaEnrolmentRequired: z.literal(true).optional().describe(
+    "Present when a role requires a second factor the user has not enrolled: until one is " +
+      "enabled, the session may only enrol it (every other route answers 403)",
+  ),
 }).openapi("LoginResponse");
 
 /** JSON of {@linkcode LoginResponse} from a freshly opened session. */
-export function loginView(r: { token: string; expiresAt: Date; user: User }) {
-  return { accessToken: r.token, expiresAt: r.expiresAt.toISOString(), user: userView(r.user) };
+export function loginView(
+  r: { token: string; expiresAt: Date; user: User; mfaEnrolmentRequired?: boolean },
+) {
+  return {
+    accessToken: r.token,
+    expiresAt: r.expiresAt.toISOString(),
+    user: userView(r.user),
+    ...(r.mfaEnrolmentRequired ? { mfaEnrolmentRequired: true as const } : {}),
+  };
+}
+
+/** A second-factor method. */
+export const MfaMethodSchema = z.enum(MFA_METHODS).openapi("MfaMethod");
+
+/** Answer of a password login that waits for a second factor: no session yet. */
+export const MfaChallengeSchema = z.object({
+  mfaRequired: z.literal(true),
+  mfaToken: z.string().describe(
+    "`rvm_…`: for POST /api/v1/auth/mfa/verify only, once, within 5 minutes",
+  ),
+  methods: z.array(MfaMethodSchema).describe("What the login may be completed with"),
+  expiresAt: time,
+}).openapi("MfaChallenge");
+
+/** JSON of {@linkcode MfaChallengeSchema}. */
+export function mfaChallengeView(c: MfaChallenge) {
+  return {
+    mfaRequired: true as const,
+    mfaToken: c.mfaToken,
+    methods: c.methods,
+    expiresAt: c.expiresAt.toISOString(),
+  };
 }
 
 /** A new account's fields, as registration and administrators give them. */
@@ -185,6 +224,8 @@ export function sessionView(s: SessionInfo & { current?: boolean }) {
     createdAt: s.createdAt.toISOString(),
     lastSeenAt: s.lastSeenAt.toISOString(),
     expiresAt: s.expiresAt.toISOString(),
+    mfaMethod: s.mfaMethod as typeof MFA_METHODS[number] | null,
+    mfaVerifiedAt: iso(s.mfaAt),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
- * A user's sessions, API keys and library grants, for administrators:
- * `/api/v1/admin/users/{id}/sessions`, `/api-keys`, `/libraries`. A session
- * or key id is only found among the sessions or keys of the user in the path.
+ * A user's sessions, API keys, library grants and second factors, for
+ * administrators: `/api/v1/admin/users/{id}/sessions`, `/api-keys`,
+ * `/libraries`, `/mfa`. A session or key id is only found among the sessions
+ * or keys of the user in the path.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
@@ -30,6 +31,28 @@ const Libraries = z.object({
 
 /** Admin routes for a user's access, mounted at `/api/v1/admin/users`. */
 export const adminUserAccess = createRouter()
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}/mfa",
+      tags: ["admin: users"],
+      summary: "Reset a user's second factors (all of them; ends their sessions)",
+      description:
+        "For a user who lost their device. Their next login asks for no second factor, or, " +
+        "when a role requires one, lets them only enrol a new one. Not for one's own account.",
+      ...needs("users:update"),
+      request: { params: UserIdParam },
+      responses: { 204: { description: "reset" }, ...errors(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      await c.var.services.auth.mfa.reset(
+        c.var.principal!,
+        c.req.valid("param").id,
+        auditContext(c),
+      );
+      return c.body(null, 204);
+    },
+  )
   .openapi(
     createRoute({
       method: "get",

@@ -1,6 +1,7 @@
 /**
- * Getting and ending credentials: `/api/v1/auth/login`, `logout`, `register`,
- * `password-reset`. All but logout are on the public allowlist.
+ * Getting and ending credentials: `/api/v1/auth/login`, `mfa/verify` (its
+ * second step), `logout`, `register`, `password-reset`. All but logout are
+ * on the public allowlist.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, Next } from "hono";
@@ -20,6 +21,9 @@ import {
   jsonBody,
   LoginResponse,
   loginView,
+  MfaChallengeSchema,
+  mfaChallengeView,
+  MfaMethodSchema,
   NewAccount,
   Password,
   UserSchema,
@@ -56,14 +60,19 @@ export const auth = createRouter()
       description:
         "Answers the session token (for `Authorization: Bearer`) and sets the session cookie. " +
         "Any wrong username or password gets the same 401. Failures are rate-limited per account " +
-        "and per client address with growing delays (429 with Retry-After).",
+        "and per client address with growing delays (429 with Retry-After). For a user with an " +
+        "active second factor the answer is `{mfaRequired: true, mfaToken, methods}` instead, " +
+        "with no session and no cookie: complete the login at POST /api/v1/auth/mfa/verify.",
       security: [],
       middleware: [auditRefusedLogin],
       request: {
         body: jsonBody(z.object({ username: z.string().min(1).max(256), password: Password })),
       },
       responses: {
-        200: json("logged in; session cookie set", LoginResponse),
+        200: json(
+          "logged in, session cookie set; or a second factor is needed (no session yet)",
+          z.union([LoginResponse, MfaChallengeSchema]),
+        ),
         ...errors(400, 401, 415, 429),
       },
     }),
@@ -72,6 +81,43 @@ export const auth = createRouter()
         c.req.valid("json"),
         auditContext(c),
         { previousToken: presentedToken(c), deviceToken: readDeviceCookie(c) },
+      );
+      if (r.mfaRequired) return c.json(mfaChallengeView(r), 200);
+      setSessionCookie(c, r.token, r.session);
+      setDeviceCookie(c, r.deviceToken);
+      return c.json(loginView(r), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/mfa/verify",
+      tags: ["auth"],
+      summary: "Complete a login with its second factor",
+      description:
+        "Takes the `mfaToken` of a login answered with `mfaRequired: true` and a code of one of " +
+        "its `methods`: a TOTP code, or a backup code (used up). Answers like a login (session " +
+        "token, session and device cookies). A wrong or used code gets 401 and the token stays " +
+        "for another try; an expired or used token gets 401 too (log in again). Wrong codes are " +
+        "rate-limited per user and per token (429 with Retry-After).",
+      security: [],
+      request: {
+        body: jsonBody(z.object({
+          mfaToken: z.string().min(1).max(128),
+          method: MfaMethodSchema,
+          code: z.string().min(1).max(64),
+        })),
+      },
+      responses: {
+        200: json("logged in; session cookie set", LoginResponse),
+        ...errors(400, 401, 415, 429),
+      },
+    }),
+    async (c) => {
+      const r = await c.var.services.auth.mfaLogin.verify(
+        c.req.valid("json"),
+        auditContext(c),
+        { previousToken: presentedToken(c) },
       );
       setSessionCookie(c, r.token, r.session);
       setDeviceCookie(c, r.deviceToken);

@@ -26,6 +26,10 @@ import {
 
 const Me = UserSchema.extend({
   permissions: z.array(z.string()).describe("What this credential may do"),
+  mfaEnrolmentRequired: z.boolean().describe(
+    "True while a role requires a second factor this user has not enrolled: the session may " +
+      "only enrol one",
+  ),
 }).openapi("Me");
 const IdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
 const NewApiKey = z.object({
@@ -54,7 +58,11 @@ export const me = createRouter()
     async (c) => {
       const p = c.var.principal!;
       const user = await c.var.services.auth.accounts.me(p);
-      return c.json({ ...userView(user), permissions: [...p.permissions].sort() }, 200);
+      return c.json({
+        ...userView(user),
+        permissions: [...p.permissions].sort(),
+        mfaEnrolmentRequired: p.mfaEnrolmentRequired === true,
+      }, 200);
     },
   )
   .openapi(

@@ -10,6 +10,9 @@ const RoleSchema = z.object({
   permissions: z.array(z.string()),
   builtin: z.boolean(),
   userCount: z.number().int(),
+  requireMfa: z.boolean().describe(
+    "Members must have a second factor; without one, a login only lets them enrol it",
+  ),
 }).openapi("Role");
 const NameParam = z.object({
   name: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/).openapi({
@@ -120,6 +123,32 @@ export const rbac = createRouter()
         c.var.principal!,
         c.req.valid("param").name,
         c.req.valid("json").permissions,
+        auditContext(c),
+      );
+      return c.json(role, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/roles/{name}",
+      tags: ["rbac"],
+      summary: "Change a role's settings: require a second factor of its members",
+      description:
+        "With `requireMfa: true`, members without a second factor are confined to enrolling one " +
+        "from their next request on. The role must grant `self:update` (to enrol).",
+      ...needs("roles:manage"),
+      request: {
+        params: NameParam,
+        body: jsonBody(z.object({ requireMfa: z.boolean() }).strict()),
+      },
+      responses: { 200: json("changed", RoleSchema), ...errors(400, 401, 403, 404, 409, 415) },
+    }),
+    async (c) => {
+      const role = await c.var.services.auth.rbac.setRequireMfa(
+        c.var.principal!,
+        c.req.valid("param").name,
+        c.req.valid("json").requireMfa,
         auditContext(c),
       );
       return c.json(role, 200);

@@ -3,11 +3,15 @@
  * `X-Api-Key`, `Authorization: Bearer` and the session cookie, and sets
  * `c.var.principal`. Routes on the allowlist (`public_routes.ts`) also answer
  * without credentials; every other route gets 401 without valid ones. Who
- * the caller is comes only from the credential, never from a parameter.
+ * the caller is comes only from the credential, never from a parameter. A
+ * session that must enrol a second factor first (its user's role requires
+ * one) reaches only the enrolment routes (`mfa_enrolment_routes.ts`); every
+ * other non-public route answers 403.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { UnauthorizedError } from "../../model/errors.ts";
+import { MfaEnrolmentRequiredError, UnauthorizedError } from "../../model/errors.ts";
 import type { CredentialSource } from "../../auth/authenticator.ts";
+import { isMfaEnrolmentRoute } from "../mfa_enrolment_routes.ts";
 import { isPublicRoute } from "../public_routes.ts";
 import { clearSessionCookie, readSessionCookie } from "../session_cookie.ts";
 import type { AppEnv } from "../types.ts";
@@ -55,9 +59,19 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         clearSessionCookie(c);
       }
     }
-    if (!isPublic && !c.get("principal")) {
+    const principal = c.get("principal");
+    if (!isPublic && !principal) {
       throw new UnauthorizedError(
         "Authentication required: log in, or send a Bearer token or X-Api-Key.",
+      );
+    }
+    if (
+      !isPublic && principal?.mfaEnrolmentRequired && !isMfaEnrolmentRoute(c.req.method, c.req.path)
+    ) {
+      throw new MfaEnrolmentRequiredError(
+        "Your role requires a second factor: set one up first (POST /api/v1/mfa/totp/setup, " +
+          "then POST /api/v1/mfa/totp/verify). Until then only enrolment, GET /api/v1/users/me " +
+          "and logout are available.",
       );
     }
     await next();
