@@ -108,6 +108,8 @@ dbTest(
           "expiresAt",
           "id",
           "lastSeenAt",
+          "mfaMethod",
+          "mfaVerifiedAt",
           "userAgent",
         ]);
         assertEquals(s.clientIp, "127.0.0.1");

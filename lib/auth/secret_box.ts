@@ -17,7 +17,8 @@
  * another key logs an error at start and answers 503 to anything that needs
  * a secret, naming the cause, instead of calling every right code wrong.
  * When no secret sealed with the recorded key is left (a lost key, after an
- * administrator reset the users' factors), the next key to start takes over.
+ * administrator reset the users' factors), the next key to start takes over;
+ * every seal checks the record first, so two keys never both seal.
  */
 import type { ServerSettingsRepo } from "../db/server_settings_repo.ts";
 import type { Clock } from "../model/clock.ts";
@@ -177,6 +178,12 @@ export function createSecretBox(deps: SecretBoxDeps): SecretBox {
 
     async seal(plain, owner) {
       const key = ready();
+      // Another key may have taken over since start (when nothing was sealed): never mix keys.
+      if (await settings.get(KEY_ID_SETTING) !== keyId) {
+        mismatch = true;
+        logger.error("secret key mismatch: second factors unavailable on this instance", { keyId });
+        throw new UnavailableError(MISMATCH);
+      }
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const ct = new Uint8Array(
         await crypto.subtle.encrypt(
