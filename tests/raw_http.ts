@@ -21,10 +21,21 @@ export interface RawResponse {
   body: string;
 }
 
+/** How long a server gets to answer and close the connection. */
+const DEADLINE_MS = 15_000;
+
 /** Sends one request to `baseUrl`'s host and port and reads the whole answer. */
 export async function rawRequest(baseUrl: string, req: RawRequest): Promise<RawResponse> {
   const url = new URL(baseUrl);
   const conn = await Deno.connect({ hostname: url.hostname, port: Number(url.port) });
+  // A server that never closes would hang the read loop (and the test) forever.
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      conn.close();
+    } catch { /* closed already */ }
+  }, DEADLINE_MS);
   try {
     const headers: Record<string, string> = { host: url.host, ...req.headers };
     if (req.body !== undefined) {
@@ -37,13 +48,17 @@ export async function rawRequest(baseUrl: string, req: RawRequest): Promise<RawR
     const chunks: Uint8Array[] = [];
     const buf = new Uint8Array(65536);
     for (;;) {
-      const n = await conn.read(buf);
+      const n = await conn.read(buf).catch((e) => {
+        if (timedOut) throw new Error(`no complete answer to ${req.target} in ${DEADLINE_MS} ms`);
+        throw e;
+      });
       if (n === null) break;
       chunks.push(buf.slice(0, n));
     }
     // Framing is in bytes: parse one char per byte, decode the body as UTF-8 at the end.
     return parse(Array.from(concat(chunks), (b) => String.fromCharCode(b)).join(""));
   } finally {
+    clearTimeout(timer);
     try {
       conn.close();
     } catch { /* closed by the server */ }

@@ -20,7 +20,13 @@ function assertClean(rec: PageRecord): void {
 
 dbTest("web shell renders, hydrates and serves its assets in Chromium", async (t) => {
   const app = await startTestApp();
-  const browser = await launchBrowser([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]);
+  // If Chromium cannot start, the app must not be left running.
+  const browser = await launchBrowser([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]).catch(
+    async (e) => {
+      await app.close();
+      throw e;
+    },
+  );
   const origin = `http://${HOST}:${app.revenge.port}`;
   try {
     await t.step("home page renders on the server without JavaScript", async () => {
@@ -101,7 +107,6 @@ dbTest("web shell renders, hydrates and serves its assets in Chromium", async (t
       assert((await stale.text()).length > 0, "a stale ETag gets the file");
     });
   } finally {
-    await browser.close();
-    await app.close();
+    await browser.close().finally(() => app.close());
   }
 });

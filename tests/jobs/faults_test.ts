@@ -136,10 +136,11 @@ dbTest(
     const others: string[] = [];
     try {
       // Feed other work while the failing job retries.
-      while ((await jobRow(db.sql, failing.id)).state !== "dead") {
+      await waitFor("the failing job to die", async () => {
+        if ((await jobRow(db.sql, failing.id)).state === "dead") return true;
         others.push((await queue.enqueue("test.record", { tag: "done" })).id);
-        await new Promise((res) => setTimeout(res, 20));
-      }
+        return false;
+      });
       await waitFor("the other jobs", async () => {
         const [{ n }] = await db.sql<{ n: number }[]>`
         select count(*)::int as n from jobs where kind = 'test.record' and state <> 'succeeded'`;
@@ -221,6 +222,7 @@ dbTest(
 dbTest(
   "job runner aborts a handler at its lease deadline when the heartbeat hangs",
   async () => {
+    await reset();
     const { id } = await queue.enqueue("test.wait_mark", {});
     const r = await startTestRunner(db, { workers: 1 });
     const release = Promise.withResolvers<void>();
@@ -237,7 +239,8 @@ dbTest(
         locked.resolve();
         await release.promise;
       });
-      await locked.promise;
+      // A transaction that fails before it holds the lock must fail the test, not hang it.
+      await Promise.race([locked.promise, holding]);
       await waitFor(
         "the handler to be aborted for its lost lease",
         async () => (await marksOf(db.sql, id)).some((m) => m.tag === "abort:LeaseLostError"),

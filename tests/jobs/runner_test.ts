@@ -96,19 +96,28 @@ dbTest("job runner never runs more jobs of a queue at once than its concurrency"
 
 dbTest("job runner starts a scheduled job only once its run_at has come", async () => {
   await reset();
-  const runAt = new Date(Date.now() + 1_500);
-  const { id } = await queue.enqueue("test.record", { tag: "done" }, { runAt });
   const r = await startTestRunner(db);
   try {
-    await new Promise((res) => setTimeout(res, 500));
-    assertEquals((await jobRow(db.sql, id)).state, "available");
+    // A live runner first, so the scheduled job is passed over by claims that do happen.
+    const warm = await queue.enqueue("test.record", { tag: "warm" });
+    await waitFor("a due job to run", async () => (await jobRow(db.sql, warm.id)).finished_at);
+    const { id } = await queue.enqueue("test.record", { tag: "done" }, {
+      runAt: new Date(Date.now() + 2_000),
+    });
+    const probe = await queue.enqueue("test.record", { tag: "probe" });
     await drain();
+    const [due, early] = [await jobRow(db.sql, id), await jobRow(db.sql, probe.id)];
+    // Compared in the database's clock, as the claim compares them.
+    const [{ attempted_at }] = await db.sql<{ attempted_at: Date }[]>`
+      select attempted_at from jobs where id = ${id}`;
+    assert(attempted_at >= due.run_at, "ran before its run_at");
+    assert(
+      early.finished_at! < due.run_at,
+      "the runner should have run a due job while the scheduled one was waiting",
+    );
   } finally {
     await r.stop();
   }
-  const [{ attempted_at }] = await db.sql<{ attempted_at: Date }[]>`
-    select attempted_at from jobs where id = ${id}`;
-  assert(attempted_at.getTime() >= runAt.getTime(), "ran before its run_at");
 });
 
 dbTest("job runner aborts a handler at its kind's timeout and retries the job", async () => {
@@ -142,8 +151,12 @@ dbTest("job runner shutdown lets running jobs finish before the deadline", async
   await reset();
   const { id } = await queue.enqueue("test.linger", { ms: 400 });
   const r = await startTestRunner(db);
-  await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
-  await r.stop(5_000);
+  try {
+    await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
+    await r.stop(5_000);
+  } finally {
+    await r.stop(0); // the same stop if it already ran
+  }
   const row = await jobRow(db.sql, id);
   assertEquals([row.state, row.attempt], ["succeeded", 1]);
 });
@@ -154,8 +167,12 @@ dbTest(
     await reset();
     const { id } = await queue.enqueue("test.hang", {});
     const r = await startTestRunner(db);
-    await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
-    await r.stop(200);
+    try {
+      await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
+      await r.stop(200);
+    } finally {
+      await r.stop(0); // the same stop if it already ran
+    }
     const row = await jobRow(db.sql, id);
     assertEquals([row.state, row.attempt, row.lease_expires_at], ["available", 0, null]);
     // Another instance takes it straight away.
