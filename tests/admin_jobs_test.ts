@@ -38,7 +38,7 @@ dbTest(
   },
 );
 
-dbTest("admin job API lists, shows, retries, cancels and counts jobs", async () => {
+dbTest("/api/v1/admin/jobs lists, shows, retries, cancels and counts jobs", async () => {
   // No workers: the jobs stay where the test puts them.
   const app = await startTestApp({ env: { REVENGE_JOB_WORKERS: "0" } });
   try {
@@ -109,7 +109,7 @@ dbTest("admin job API lists, shows, retries, cancels and counts jobs", async () 
   }
 });
 
-dbTest("admin job API needs jobs:read to look and jobs:manage to act", async () => {
+dbTest("/api/v1/admin/jobs needs jobs:read to look and jobs:manage to act", async () => {
   const app = await startTestApp({ env: { REVENGE_JOB_WORKERS: "0" } });
   try {
     const admin = await setupAdmin(app);

@@ -103,7 +103,7 @@ async function* sourceFiles(dir: string): AsyncGenerator<string> {
   }
 }
 
-Deno.test("architecture imports follow the layering of HOUSE_STYLE.md", async () => {
+Deno.test("violations finds no import against the layering of HOUSE_STYLE.md", async () => {
   const found: string[] = [];
   for (const dir of ["lib", "routes", "islands", "workers"]) {
     // A fresh checkout has no empty folders (git does not keep them).
@@ -115,7 +115,7 @@ Deno.test("architecture imports follow the layering of HOUSE_STYLE.md", async ()
   assertEquals(found, []);
 });
 
-Deno.test("architecture check catches a violation", () => {
+Deno.test("violations catches an import against the layering", () => {
   assertEquals(
     violations("routes/api/x.ts", `import { q } from "../../lib/db/movie_repo.ts";`).length,
     2,

@@ -34,7 +34,7 @@ function bodyFor(method: string, template: string): unknown {
   return undefined;
 }
 
-dbTest("user A gets 403 or 404 on every route with user B's ids, and nothing changes", async () => {
+dbTest("/api/v1 id routes answer A 403 or 404 for B's ids and change nothing", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);
@@ -82,7 +82,7 @@ dbTest("user A gets 403 or 404 on every route with user B's ids, and nothing cha
   }
 });
 
-dbTest("a guest cannot write, and nobody acts on a user more powerful than themself", async () => {
+dbTest("requirePermission refuses a guest all writes, guardUserTarget stronger users", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);
@@ -129,7 +129,7 @@ dbTest("a guest cannot write, and nobody acts on a user more powerful than thems
 });
 
 dbTest(
-  "a custom role gets exactly its permissions; a revoked one is refused on the next request",
+  "POST /api/v1/rbac/roles makes a role of exactly its permissions, revoked on the next request",
   async () => {
     const app = await startTestApp();
     // If the second instance cannot start, the first must not be left running.
@@ -219,7 +219,7 @@ dbTest(
   },
 );
 
-dbTest("users:manage cannot grant libraries the granter cannot see", async () => {
+dbTest("PUT /api/v1/admin/users/{id}/libraries grants only what the granter sees", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);
@@ -252,7 +252,7 @@ dbTest("users:manage cannot grant libraries the granter cannot see", async () =>
   }
 });
 
-dbTest("the admin password routes do not bypass the current password for oneself", async () => {
+dbTest("/api/v1/admin/users/{id}/password routes refuse one's own account", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);

@@ -18,7 +18,7 @@ function assertClean(rec: PageRecord): void {
   assertEquals(rec.errors, [], "console errors, exceptions or failed requests");
 }
 
-dbTest("web shell renders, hydrates and serves its assets in Chromium", async (t) => {
+dbTest("GET / renders, hydrates and serves its assets in Chromium", async (t) => {
   const app = await startTestApp();
   // If Chromium cannot start, the app must not be left running.
   const browser = await launchBrowser([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]).catch(
@@ -29,7 +29,7 @@ dbTest("web shell renders, hydrates and serves its assets in Chromium", async (t
   );
   const origin = `http://${HOST}:${app.revenge.port}`;
   try {
-    await t.step("home page renders on the server without JavaScript", async () => {
+    await t.step("GET / renders on the server without JavaScript", async () => {
       const ctx = await browser.newContext({ javaScriptEnabled: false });
       const page = await ctx.newPage();
       const rec = await watchPage(page);
@@ -55,7 +55,7 @@ dbTest("web shell renders, hydrates and serves its assets in Chromium", async (t
       await page.close();
     });
 
-    await t.step("Swagger UI renders every operation from our own origin", async () => {
+    await t.step("GET /api/docs renders every operation in Swagger UI, same origin", async () => {
       const doc = await (await app.fetch("/api/openapi.json")).json();
       const paths = Object.keys(doc.paths);
       assert(paths.includes("/api/v1/system/info"), "system info is documented");
@@ -83,7 +83,7 @@ dbTest("web shell renders, hydrates and serves its assets in Chromium", async (t
       await page.close();
     });
 
-    await t.step("island bundles are immutable; app.css revalidates by ETag", async () => {
+    await t.step("GET /static serves bundles immutable, app.css revalidated by ETag", async () => {
       const html = await (await app.fetch("/")).text();
       const bundle = html.match(/src="(\/static\/_build\/ServerStatus-[0-9a-f]+\.js)"/)?.[1];
       assert(bundle, "page links a content-hashed island bundle");

@@ -51,7 +51,7 @@ async function reset() {
 }
 
 dbTest(
-  "job runner recovers from every connection being terminated under load, LISTEN included",
+  "createJobRunner recovers from every connection being terminated under load, LISTEN included",
   async () => {
     await reset();
     for (let i = 0; i < 300; i++) await queue.enqueue("test.record", { tag: "done", sleepMs: 10 });
@@ -80,7 +80,7 @@ dbTest(
   },
 );
 
-dbTest("job runner recovers when the database refuses connections for a while", async () => {
+dbTest("createJobRunner recovers when the database refuses connections for a while", async () => {
   await reset();
   for (let i = 0; i < 100; i++) await queue.enqueue("test.record", { tag: "done", sleepMs: 10 });
   const r = await startTestRunner(db, { workers: 2, pollMs: 300 });
@@ -104,7 +104,7 @@ dbTest("job runner recovers when the database refuses connections for a while", 
   }
 });
 
-dbTest("job runner pg restart teardown", async () => {
+dbTest("TestDatabase.drop removes the PostgreSQL restart tests' database", async () => {
   await admin.end();
   await db.drop();
 });

@@ -26,7 +26,7 @@ async function drain(state = "succeeded") {
 }
 
 dbTest(
-  "job runner runs each of M jobs exactly once across N workers in two instances",
+  "createJobRunner runs each of M jobs exactly once across N workers in two instances",
   async () => {
     const queues = ["default", "metadata", "images"] as const;
     const ids: string[] = [];
@@ -59,7 +59,7 @@ dbTest(
   },
 );
 
-dbTest("job runner honours priority, then run_at, within a queue", async () => {
+dbTest("createJobRunner honours priority, then run_at, within a queue", async () => {
   await reset();
   const low = await queue.enqueue("test.record", { tag: "p5" }, { queue: "scan", priority: 5 });
   const high = await queue.enqueue("test.record", { tag: "p1" }, { queue: "scan", priority: 1 });
@@ -75,7 +75,7 @@ dbTest("job runner honours priority, then run_at, within a queue", async () => {
   assertEquals(order.map((o) => o.job_id), [high.id, mid.id, low.id]);
 });
 
-dbTest("job runner never runs more jobs of a queue at once than its concurrency", async () => {
+dbTest("createJobRunner keeps a queue's running jobs within its concurrency", async () => {
   await reset();
   for (let i = 0; i < 6; i++) await queue.enqueue("test.linger", { ms: 60 }, { queue: "scan" });
   const r = await startTestRunner(db, { workers: 2, concurrency: { scan: 1 } });
@@ -94,7 +94,7 @@ dbTest("job runner never runs more jobs of a queue at once than its concurrency"
   assertEquals(marks.length, 12);
 });
 
-dbTest("job runner starts a scheduled job only once its run_at has come", async () => {
+dbTest("createJobRunner starts a scheduled job only once its run_at has come", async () => {
   await reset();
   const r = await startTestRunner(db);
   try {
@@ -120,7 +120,7 @@ dbTest("job runner starts a scheduled job only once its run_at has come", async 
   }
 });
 
-dbTest("job runner aborts a handler at its kind's timeout and retries the job", async () => {
+dbTest("createJobRunner aborts a handler at its kind's timeout and retries the job", async () => {
   await reset();
   const kinds = { ...ALL_KINDS, "test.wait": { ...ALL_KINDS["test.wait"], timeoutMs: 300 } };
   const { id } = await queue.enqueue("test.wait", {}, { maxAttempts: 1 });
@@ -135,7 +135,7 @@ dbTest("job runner aborts a handler at its kind's timeout and retries the job", 
   assertEquals(row.attempt, 1);
 });
 
-dbTest("job runner stores a handler's progress", async () => {
+dbTest("createJobRunner stores a handler's progress", async () => {
   await reset();
   const { id } = await queue.enqueue("test.progress", {});
   const r = await startTestRunner(db);
@@ -147,7 +147,7 @@ dbTest("job runner stores a handler's progress", async () => {
   }
 });
 
-dbTest("job runner shutdown lets running jobs finish before the deadline", async () => {
+dbTest("JobRunner.stop lets running jobs finish before the deadline", async () => {
   await reset();
   const { id } = await queue.enqueue("test.linger", { ms: 400 });
   const r = await startTestRunner(db);
@@ -162,7 +162,7 @@ dbTest("job runner shutdown lets running jobs finish before the deadline", async
 });
 
 dbTest(
-  "job runner shutdown gives leases back after the deadline, without using an attempt",
+  "JobRunner.stop gives leases back after the deadline, without using an attempt",
   async () => {
     await reset();
     const { id } = await queue.enqueue("test.hang", {});
@@ -186,7 +186,7 @@ dbTest(
 );
 
 dbTest(
-  "job runner runs jobs.prune, which deletes only finished jobs past the retention",
+  "createJobRunner runs jobs.prune, which deletes only finished jobs past the retention",
   async () => {
     await reset();
     const ids: Record<string, string> = {};
@@ -225,6 +225,6 @@ dbTest(
   },
 );
 
-dbTest("job runner teardown", async () => {
+dbTest("TestDatabase.drop removes the job runner tests' database", async () => {
   await db.drop();
 });

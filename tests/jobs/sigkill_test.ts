@@ -49,7 +49,7 @@ async function killDuring(id: string, attempt: number): Promise<Date> {
 }
 
 dbTest(
-  "job runner killed with SIGKILL mid-job: the job reruns after its lease expires with attempt + 1, then is dead at max, nothing else touched",
+  "createJobRunner killed with SIGKILL mid-job: the job reruns after its lease expires with attempt + 1, then is dead at max, nothing else touched",
   async () => {
     const later = await queue.enqueue("test.record", { tag: "later" }, {
       runAt: new Date(Date.now() + 3_600_000),
@@ -85,6 +85,6 @@ dbTest(
   },
 );
 
-dbTest("job runner sigkill teardown", async () => {
+dbTest("TestDatabase.drop removes the SIGKILL test's database", async () => {
   await db.drop();
 });
