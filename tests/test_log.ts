@@ -20,10 +20,20 @@ let seq = 0;
 
 function logDir(): string {
   if (!dir) {
-    const base = Deno.env.get("TEST_LOG_DIR") ?? Deno.makeTempDirSync({ prefix: "revenge-logs-" });
+    const given = Deno.env.get("TEST_LOG_DIR");
+    const base = given ?? Deno.makeTempDirSync({ prefix: "revenge-logs-" });
     // Several test files run in one process; a folder per file keeps names apart.
     dir = `${base}/${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
     Deno.mkdirSync(dir, { recursive: true });
+    // Only the logs of failed tests are kept: leave no empty folders behind.
+    const folder = dir;
+    globalThis.addEventListener("unload", () => {
+      for (const d of given ? [folder] : [folder, base]) {
+        try {
+          Deno.removeSync(d);
+        } catch { /* not empty: a failed test's log is in it */ }
+      }
+    });
   }
   return dir;
 }
