@@ -18,6 +18,7 @@ import { origin } from "./middleware/origin.ts";
 import { hostHeader } from "./middleware/host_header.ts";
 import { jsonOnly } from "./middleware/json_only.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
+import { steps } from "./middleware/steps.ts";
 import { SESSION_COOKIE } from "./session_cookie.ts";
 import type { RateLimitStore } from "../model/rate_limit.ts";
 import { createRouter } from "./router.ts";
@@ -45,11 +46,14 @@ export interface AppDeps {
   apiRateLimit: { store: RateLimitStore; perMinute: number };
 }
 
+/** True for `/api` and everything below it. */
+export function isApiPath(path: string): boolean {
+  return path === "/api" || path.startsWith("/api/");
+}
+
 /** True for requests that should get problem+json rather than an HTML page. */
 export function isApiRequest(c: Context<AppEnv>): boolean {
-  const p = c.req.path;
-  return p === "/api" || p.startsWith("/api/") ||
-    !(c.req.header("accept") ?? "").includes("text/html");
+  return isApiPath(c.req.path) || !(c.req.header("accept") ?? "").includes("text/html");
 }
 
 function pageError(c: Context<AppEnv>, status: number, message: string): Response {
@@ -65,16 +69,19 @@ function pageError(c: Context<AppEnv>, status: number, message: string): Respons
 /** Creates the app with middleware and error handling; no routes yet. */
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
+  // Steps share one middleware each: see steps.ts for why.
   app.use(requestId(deps.logger));
-  app.use(hostHeader());
-  app.use(clientAddress(deps.trustedProxies, deps.peer ?? (() => undefined)));
-  app.use(origin({ publicUrl: deps.publicUrl, allowedHosts: deps.allowedHosts }));
+  app.use(steps(
+    hostHeader(),
+    clientAddress(deps.trustedProxies, deps.peer ?? (() => undefined)),
+    origin({ publicUrl: deps.publicUrl, allowedHosts: deps.allowedHosts }),
+    function servicesStep(c) {
+      c.set("services", deps.services);
+      return undefined;
+    },
+  ));
   app.use(accessLog({ quietPaths: PROBE_PATHS }));
   app.use(securityHeaders());
-  app.use(async function servicesMiddleware(c, next) {
-    c.set("services", deps.services);
-    await next();
-  });
   const limitBody = bodyLimit({
     maxSize: deps.bodyLimitBytes,
     onError: (c) =>
@@ -84,14 +91,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // The one page that reads a body, and it answers without a login.
   app.use("/reset-password", limitBody);
   // Until migrations are applied, the API would only produce confusing 500s.
-  app.use("/api/v1/*", async function startupGate(c, next) {
-    if (!c.get("services").readiness.started) {
+  app.use(
+    "/api/v1/*",
+    steps(function startupGateStep(c) {
+      if (c.get("services").readiness.started) return undefined;
       return problem(c, 503, "Revenge is starting up; try again shortly.", {}, {
         "retry-after": "2",
       });
-    }
-    await next();
-  });
+    }),
+  );
   // Before authentication, so floods of bad credentials spend the budget too.
   app.use(
     "/api/*",
@@ -104,8 +112,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   );
   app.use(setupGate());
   app.use(authenticate());
-  app.use(csrf());
-  app.use("/api/*", jsonOnly());
+  const json = jsonOnly();
+  app.use(steps(csrf(), function jsonOnlyApiStep(c) {
+    return isApiPath(c.req.path) ? json(c) : undefined;
+  }));
 
   app.onError((err, c) => {
     const res = errorToResponse(err, c);

@@ -52,8 +52,9 @@ export const me = createRouter()
       responses: { 200: json("the caller", Me), ...errors(401) },
     }),
     async (c) => {
-      const p = c.var.principal!;
-      const user = await c.var.services.auth.accounts.me(p);
+      // c.get, not c.var: this is the most frequent call, and c.var copies every variable.
+      const p = c.get("principal")!;
+      const user = await c.get("services").auth.accounts.me(p);
       return c.json({ ...userView(user), permissions: [...p.permissions].sort() }, 200);
     },
   )

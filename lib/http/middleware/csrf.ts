@@ -10,17 +10,16 @@
  *
  * Our origin is `c.var.origin` (see `origin.ts`).
  */
-import type { MiddlewareHandler } from "hono";
 import { ForbiddenError } from "../../model/errors.ts";
 import { readSessionCookie } from "../session_cookie.ts";
-import type { AppEnv } from "../types.ts";
+import type { RequestStep } from "./steps.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Refuses cross-site unsafe requests made with the session cookie. */
-export function csrf(): MiddlewareHandler<AppEnv> {
-  return async function csrfMiddleware(c, next) {
-    if (SAFE.has(c.req.method)) return await next();
+export function csrf(): RequestStep {
+  return function csrfStep(c) {
+    if (SAFE.has(c.req.method)) return undefined;
     const site = c.req.header("sec-fetch-site");
     if (site === "cross-site") throw new ForbiddenError("Cross-site request refused.");
     const via = c.get("authVia");
@@ -37,6 +36,6 @@ export function csrf(): MiddlewareHandler<AppEnv> {
         throw new ForbiddenError("Cross-site request refused (Sec-Fetch-Site).");
       }
     }
-    await next();
+    return undefined;
   };
 }

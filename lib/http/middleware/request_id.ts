@@ -12,7 +12,9 @@ export function requestId(logger: Logger): MiddlewareHandler<AppEnv> {
     const id = given && WELL_FORMED.test(given) ? given : crypto.randomUUID();
     c.set("requestId", id);
     c.set("logger", logger.child({ requestId: id }));
-    c.header("x-request-id", id);
     await next();
+    // On the finished response, like the security headers: a header set
+    // before the response exists is validated twice (Hono, then Response).
+    c.res.headers.set("x-request-id", id);
   };
 }
