@@ -76,16 +76,20 @@ export function createLogSink(options: LogSinkOptions = {}): LogSink {
   function drain(): Promise<void> {
     clearTimeout(timer);
     timer = undefined;
-    writing ??= (async () => {
+    if (writing) return writing;
+    // Cleared in .finally, which always runs after this assignment (a write
+    // that throws at once would otherwise finish first and leave it set).
+    const p: Promise<void> = (async () => {
       try {
         while (lines.length) await writeAll(writer, take());
       } catch {
         // Nowhere left to report a failing stderr; drop the batch rather than loop.
-      } finally {
-        writing = undefined;
       }
-    })();
-    return writing;
+    })().finally(() => {
+      if (writing === p) writing = undefined;
+    });
+    writing = p;
+    return p;
   }
 
   function schedule(): void {

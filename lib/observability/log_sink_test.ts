@@ -121,3 +121,22 @@ Deno.test("createLogger with write hands over each line at once", () => {
   assertEquals(lines.length, 1);
   assert(lines[0].includes("WARN  careful password=[redacted] n=1"), lines[0]);
 });
+
+Deno.test("createLogSink keeps writing after a write that fails at once", async () => {
+  let fail = true;
+  const w = recordingWriter();
+  const writer: LogWriter = {
+    write(p) {
+      if (fail) throw new Error("EBADF");
+      return w.writer.write(p);
+    },
+    writeSync: (p) => w.writer.writeSync(p),
+  };
+  const sink = createLogSink({ writer, flushMs: 0 });
+  sink.write("lost");
+  await sink.flush();
+  fail = false;
+  sink.write("kept");
+  await sink.flush();
+  assertEquals(w.text(), "kept\n");
+});
