@@ -29,6 +29,8 @@ export interface AuthSettings {
   sessionMaxSec: number;
   openRegistration: boolean;
   auditKeepDays: number;
+  /** How often last use of sessions and keys is written; default 5 s (tests go faster). */
+  lastUseFlushMs?: number;
 }
 
 /** Dependencies of {@linkcode createAuthServices}. */
@@ -79,7 +81,14 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
   const throttle = createLoginThrottle(deps.rateLimitStore, logger);
   const deviceTokens = createDeviceTokens({ settings: createServerSettingsRepo(sql), clock });
   const sessions = createSessionService({ ...base, timeouts, throttle, deviceTokens });
-  const authenticator = createAuthenticator({ sql, clock, cache, timeouts, logger });
+  const authenticator = createAuthenticator({
+    sql,
+    clock,
+    cache,
+    timeouts,
+    logger,
+    lastUseFlushMs: settings.lastUseFlushMs,
+  });
   let housekeeping: ReturnType<typeof setInterval> | undefined;
 
   async function tidy() {

@@ -207,6 +207,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         const now = clock.now();
         if (rehash) await users.setPasswordHash(user.id, rehash, now, false);
         await users.setLastLogin(user.id, now);
+        invalidate({ kind: "profile", id: user.id }); // lastLoginAt changed
         const opened = await open(tx, user.id, ctx);
         await audit.record(tx, actor, {
           action: "auth.login.succeeded",

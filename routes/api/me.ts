@@ -7,6 +7,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
+import type { User } from "../../lib/model/account.ts";
 import {
   ApiKeySchema,
   apiKeyView,
@@ -41,6 +42,24 @@ const CreatedApiKey = ApiKeySchema.extend({
   key: z.string().describe("The key itself: shown this once, store it now"),
 }).openapi("CreatedApiKey");
 
+type MeView = ReturnType<typeof userView> & { permissions: string[] };
+
+/**
+ * The view of `GET /me`, made once per profile and permission set: the
+ * access cache hands out the same two objects until a change replaces them,
+ * and this is the call every client makes on every start and page load.
+ */
+const meViews = new WeakMap<User, { permissions: ReadonlySet<string>; view: MeView }>();
+
+function meView(user: User, permissions: ReadonlySet<string>): MeView {
+  let made = meViews.get(user);
+  if (made?.permissions !== permissions) {
+    made = { permissions, view: { ...userView(user), permissions: [...permissions].sort() } };
+    meViews.set(user, made);
+  }
+  return made.view;
+}
+
 /** Self-service routes, mounted at `/api/v1/users`. */
 export const me = createRouter()
   .openapi(
@@ -55,7 +74,7 @@ export const me = createRouter()
       // c.get, not c.var: this is the most frequent call, and c.var copies every variable.
       const p = c.get("principal")!;
       const user = await c.get("services").auth.accounts.me(p);
-      return c.json({ ...userView(user), permissions: [...p.permissions].sort() }, 200);
+      return c.json(meView(user, p.permissions), 200);
     },
   )
   .openapi(
