@@ -19,6 +19,7 @@ import { hostHeader } from "./middleware/host_header.ts";
 import { jsonOnly } from "./middleware/json_only.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
 import { steps } from "./middleware/steps.ts";
+import { isApiPath, isApiRequest } from "./request_kind.ts";
 import { SESSION_COOKIE } from "./session_cookie.ts";
 import type { RateLimitStore } from "../model/rate_limit.ts";
 import { createRouter } from "./router.ts";
@@ -46,15 +47,7 @@ export interface AppDeps {
   apiRateLimit: { store: RateLimitStore; perMinute: number };
 }
 
-/** True for `/api` and everything below it. */
-export function isApiPath(path: string): boolean {
-  return path === "/api" || path.startsWith("/api/");
-}
-
-/** True for requests that should get problem+json rather than an HTML page. */
-export function isApiRequest(c: Context<AppEnv>): boolean {
-  return isApiPath(c.req.path) || !(c.req.header("accept") ?? "").includes("text/html");
-}
+export { isApiRequest };
 
 function pageError(c: Context<AppEnv>, status: number, message: string): Response {
   return renderPage(
@@ -88,8 +81,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       problem(c as Context<AppEnv>, 413, `Request body exceeds ${deps.bodyLimitBytes} bytes.`),
   });
   app.use("/api/*", limitBody);
-  // The one page that reads a body, and it answers without a login.
+  // The pages that read a body, and answer without a login.
   app.use("/reset-password", limitBody);
+  app.use("/login", limitBody);
+  app.use("/setup", limitBody);
   // Until migrations are applied, the API would only produce confusing 500s.
   app.use(
     "/api/v1/*",

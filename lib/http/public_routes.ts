@@ -34,6 +34,11 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "POST", path: "/api/v1/auth/password-reset" },
   { method: "GET", path: "/reset-password" },
   { method: "POST", path: "/reset-password" },
+  // The login and first-run setup pages (plain forms; the next pages go there).
+  { method: "GET", path: "/login" },
+  { method: "POST", path: "/login" },
+  { method: "GET", path: "/setup", beforeSetup: true },
+  { method: "POST", path: "/setup", beforeSetup: true },
   // The API description and its viewer.
   { method: "GET", path: "/api/openapi.json", beforeSetup: true },
   { method: "GET", path: "/api/docs", prefix: true, beforeSetup: true },

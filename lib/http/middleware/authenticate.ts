@@ -2,10 +2,14 @@
  * The one authentication middleware. It reads credentials from, in order,
  * `X-Api-Key`, `Authorization: Bearer` and the session cookie, and sets
  * `c.var.principal`. Routes on the allowlist (`public_routes.ts`) also answer
- * without credentials; every other route gets 401 without valid ones. Who
- * the caller is comes only from the credential, never from a parameter.
+ * without credentials; every other route gets 401 without valid ones, except
+ * that a browser asking for a page (not under `/api`, `Accept: text/html`) is
+ * sent to `/login?next=<path and query>` (303). Who the caller is comes only
+ * from the credential, never from a parameter.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { loginPath } from "../next_path.ts";
+import { isPageRequest, requestTarget } from "../request_kind.ts";
 import { UnauthorizedError } from "../../model/errors.ts";
 import type { CredentialSource } from "../../auth/authenticator.ts";
 import { isPublicRoute } from "../public_routes.ts";
@@ -30,6 +34,11 @@ function credential(c: Context<AppEnv>): Credential | undefined {
   return cookie ? { token: cookie, source: "cookie" } : undefined;
 }
 
+/** A browser asking for a page goes to the login page, and back here after it. */
+function toLogin(c: Context<AppEnv>): Response {
+  return c.redirect(loginPath(requestTarget(c.req.url)), 303);
+}
+
 const VIA = { cookie: "cookie", bearer: "bearer", apiKeyHeader: "apiKey" } as const;
 
 /** Authenticates every request; refuses non-public routes without a principal. */
@@ -48,6 +57,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         c.set("authVia", VIA[cred.source]);
       } else if (!isPublic) {
         if (cred.source === "cookie") clearSessionCookie(c);
+        if (isPageRequest(c)) return toLogin(c);
         throw new UnauthorizedError(
           "The session or API key is invalid or has expired; log in again.",
         );
@@ -56,6 +66,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       }
     }
     if (!isPublic && !c.get("principal")) {
+      if (isPageRequest(c)) return toLogin(c);
       throw new UnauthorizedError(
         "Authentication required: log in, or send a Bearer token or X-Api-Key.",
       );
