@@ -20,6 +20,7 @@ import { jsonOnly } from "./middleware/json_only.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
 import { steps } from "./middleware/steps.ts";
 import { isApiPath, isApiRequest } from "./request_kind.ts";
+import { isMediaPath, MEDIA_RATE_LIMIT_PER_MINUTE } from "./media_routes.ts";
 import { SESSION_COOKIE } from "./session_cookie.ts";
 import type { RateLimitStore } from "../model/rate_limit.ts";
 import { createRouter } from "./router.ts";
@@ -43,8 +44,13 @@ export interface AppDeps {
   publicUrl?: string;
   /** `REVENGE_ALLOWED_HOSTS`: hosts whose requests may give links their origin. */
   allowedHosts?: string[];
-  /** The per-client budget on every API call. */
+  /** The per-client budget on every API call (media paths aside). */
   apiRateLimit: { store: RateLimitStore; perMinute: number };
+  /**
+   * The separate per-client budget on media paths (`media_routes.ts`), in
+   * the same store; default {@linkcode MEDIA_RATE_LIMIT_PER_MINUTE}.
+   */
+  mediaRateLimit?: { perMinute: number };
 }
 
 export { isApiRequest };
@@ -96,15 +102,22 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
   // Before authentication, so floods of bad credentials spend the budget too.
-  app.use(
-    "/api/*",
-    rateLimit({
-      store: deps.apiRateLimit.store,
-      limit: deps.apiRateLimit.perMinute,
-      windowMs: 60_000,
-      name: "api",
-    }),
-  );
+  // Media has a budget of its own: watching a film must not use up the API's.
+  const apiBudget = rateLimit({
+    store: deps.apiRateLimit.store,
+    limit: deps.apiRateLimit.perMinute,
+    windowMs: 60_000,
+    name: "api",
+  });
+  const mediaBudget = rateLimit({
+    store: deps.apiRateLimit.store,
+    limit: deps.mediaRateLimit?.perMinute ?? MEDIA_RATE_LIMIT_PER_MINUTE,
+    windowMs: 60_000,
+    name: "media",
+  });
+  app.use("/api/*", function budget(c, next) {
+    return isMediaPath(c.req.path) ? mediaBudget(c, next) : apiBudget(c, next);
+  });
   app.use(setupGate());
   app.use(authenticate());
   const json = jsonOnly();
