@@ -7,10 +7,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Logger } from "../observability/logger.ts";
 import { errorToResponse, problem } from "./problem.ts";
-import { accessLog } from "./middleware/access_log.ts";
 import { clientAddress, type PeerAddress } from "./middleware/client_address.ts";
-import { requestId } from "./middleware/request_id.ts";
-import { securityHeaders } from "./middleware/security_headers.ts";
 import { setupGate } from "./middleware/setup_gate.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { csrf } from "./middleware/csrf.ts";
@@ -19,6 +16,7 @@ import { hostHeader } from "./middleware/host_header.ts";
 import { jsonOnly } from "./middleware/json_only.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
 import { steps } from "./middleware/steps.ts";
+import { requestFrame } from "./middleware/request_frame.ts";
 import { isApiPath, isApiRequest } from "./request_kind.ts";
 import { isMediaPath, MEDIA_RATE_LIMIT_PER_MINUTE } from "./media_routes.ts";
 import { SESSION_COOKIE } from "./session_cookie.ts";
@@ -68,19 +66,20 @@ function pageError(c: Context<AppEnv>, status: number, message: string): Respons
 /** Creates the app with middleware and error handling; no routes yet. */
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
-  // Steps share one middleware each: see steps.ts for why.
-  app.use(requestId(deps.logger));
-  app.use(steps(
-    hostHeader(),
-    clientAddress(deps.trustedProxies, deps.peer ?? (() => undefined)),
-    origin({ publicUrl: deps.publicUrl, allowedHosts: deps.allowedHosts }),
-    function servicesStep(c) {
-      c.set("services", deps.services);
-      return undefined;
-    },
-  ));
-  app.use(accessLog({ quietPaths: PROBE_PATHS }));
-  app.use(securityHeaders());
+  // Few middlewares, several steps each: see steps.ts and request_frame.ts for why.
+  app.use(requestFrame({
+    logger: deps.logger,
+    steps: [
+      hostHeader(),
+      clientAddress(deps.trustedProxies, deps.peer ?? (() => undefined)),
+      origin({ publicUrl: deps.publicUrl, allowedHosts: deps.allowedHosts }),
+      function servicesStep(c) {
+        c.set("services", deps.services);
+        return undefined;
+      },
+    ],
+    quietPaths: PROBE_PATHS,
+  }));
   const limitBody = bodyLimit({
     maxSize: deps.bodyLimitBytes,
     onError: (c) =>

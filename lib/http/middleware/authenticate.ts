@@ -7,7 +7,7 @@
  * sent to `/login?next=<path and query>` (303). Who the caller is comes only
  * from the credential, never from a parameter.
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import { loginPath } from "../next_path.ts";
 import { isPageRequest, requestTarget } from "../request_kind.ts";
 import { UnauthorizedError } from "../../model/errors.ts";
@@ -43,34 +43,48 @@ const VIA = { cookie: "cookie", bearer: "bearer", apiKeyHeader: "apiKey" } as co
 
 /** Authenticates every request; refuses non-public routes without a principal. */
 export function authenticate(): MiddlewareHandler<AppEnv> {
-  return async function authenticateMiddleware(c, next) {
+  return function authenticateMiddleware(c, next) {
     const isPublic = isPublicRoute(c.req.method, c.req.path);
     const cred = credential(c);
-    if (cred) {
-      const principal = await c.get("services").auth.authenticator.authenticate(
-        cred.token,
-        cred.source,
-        { ip: c.get("clientIp") },
-      );
-      if (principal) {
-        c.set("principal", principal);
-        c.set("authVia", VIA[cred.source]);
-      } else if (!isPublic) {
-        if (cred.source === "cookie") clearSessionCookie(c);
-        if (isPageRequest(c)) return toLogin(c);
-        throw new UnauthorizedError(
-          "The session or API key is invalid or has expired; log in again.",
-        );
-      } else if (cred.source === "cookie") {
-        clearSessionCookie(c);
-      }
-    }
-    if (!isPublic && !c.get("principal")) {
-      if (isPageRequest(c)) return toLogin(c);
-      throw new UnauthorizedError(
-        "Authentication required: log in, or send a Bearer token or X-Api-Key.",
-      );
-    }
-    await next();
+    // Without credentials nothing is awaited (probes, assets, public pages).
+    if (cred) return withCredential(c, next, cred, isPublic);
+    if (!isPublic) return Promise.resolve(refuse(c));
+    return next();
   };
+}
+
+/** Without a principal: a page goes to the login page, anything else gets 401. */
+function refuse(c: Context<AppEnv>): Response {
+  if (isPageRequest(c)) return toLogin(c);
+  throw new UnauthorizedError(
+    "Authentication required: log in, or send a Bearer token or X-Api-Key.",
+  );
+}
+
+/** With credentials: the principal, or a refusal where one is needed. */
+async function withCredential(
+  c: Context<AppEnv>,
+  next: Next,
+  cred: Credential,
+  isPublic: boolean,
+): Promise<Response | void> {
+  const principal = await c.get("services").auth.authenticator.authenticate(
+    cred.token,
+    cred.source,
+    { ip: c.get("clientIp") },
+  );
+  if (principal) {
+    c.set("principal", principal);
+    c.set("authVia", VIA[cred.source]);
+  } else if (!isPublic) {
+    if (cred.source === "cookie") clearSessionCookie(c);
+    if (isPageRequest(c)) return toLogin(c);
+    throw new UnauthorizedError(
+      "The session or API key is invalid or has expired; log in again.",
+    );
+  } else if (cred.source === "cookie") {
+    clearSessionCookie(c);
+  }
+  if (!isPublic && !c.get("principal")) return refuse(c);
+  await next();
 }

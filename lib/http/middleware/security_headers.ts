@@ -2,7 +2,7 @@
  * Security headers on every response. The CSP allows scripts from our own
  * origin only (island bundles are files, props are inert JSON), and no framing.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../types.ts";
 
 /** The Content-Security-Policy sent with every response. */
@@ -24,25 +24,30 @@ export const CSP = [
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async function securityHeadersMiddleware(c, next) {
     await next();
-    const h = c.res.headers;
-    h.set("content-security-policy", CSP);
-    h.set("x-content-type-options", "nosniff");
-    h.set("referrer-policy", "strict-origin-when-cross-origin");
-    h.set("x-frame-options", "DENY");
-    // API answers carry tokens, keys and personal data: no cache may keep
-    // them unless a route chose otherwise (Swagger UI's assets do).
-    if (c.req.path.startsWith("/api/") && !h.has("cache-control")) {
-      h.set("cache-control", "no-store");
-    }
-    // Browsers ignore COOP on plain-HTTP origins other than loopback and log
-    // a console error on every page load (a LAN install on http://192.168…):
-    // send it only where it takes effect.
-    if (c.get("secure") || isLoopback(hostname(c.req.url))) {
-      h.set("cross-origin-opener-policy", "same-origin");
-    }
-    h.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
-    if (c.get("secure")) h.set("strict-transport-security", "max-age=31536000");
+    setSecurityHeaders(c);
   };
+}
+
+/** Sets the security headers on the finished response `c.res`. */
+export function setSecurityHeaders(c: Context<AppEnv>): void {
+  const h = c.res.headers;
+  h.set("content-security-policy", CSP);
+  h.set("x-content-type-options", "nosniff");
+  h.set("referrer-policy", "strict-origin-when-cross-origin");
+  h.set("x-frame-options", "DENY");
+  // API answers carry tokens, keys and personal data: no cache may keep
+  // them unless a route chose otherwise (Swagger UI's assets do).
+  if (c.req.path.startsWith("/api/") && !h.has("cache-control")) {
+    h.set("cache-control", "no-store");
+  }
+  // Browsers ignore COOP on plain-HTTP origins other than loopback and log
+  // a console error on every page load (a LAN install on http://192.168…):
+  // send it only where it takes effect.
+  if (c.get("secure") || isLoopback(hostname(c.req.url))) {
+    h.set("cross-origin-opener-policy", "same-origin");
+  }
+  h.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
+  if (c.get("secure")) h.set("strict-transport-security", "max-age=31536000");
 }
 
 /**
