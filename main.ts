@@ -215,6 +215,7 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
       await sql.end({ timeout: 5 });
       await embedded?.stop();
       logger.info("stopped");
+      await logger.flush();
     })();
     return stopping;
   }

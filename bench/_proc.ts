@@ -73,3 +73,14 @@ export function rssKib(pid: number): number {
 export function pssKib(pid: number): number {
   return kib(readOrEmpty(`/proc/${pid}/smaps_rollup`), "Pss");
 }
+
+/** Clock ticks per second of `/proc/<pid>/stat` times (`getconf CLK_TCK`; 100 on Linux). */
+const CLK_TCK = 100;
+
+/** CPU time (user + system, all threads) a process has used so far, in seconds. */
+export function cpuSeconds(pid: number): number {
+  const stat = readOrEmpty(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 14 and 15 of stat(5), counted from the state (field 3) here.
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}

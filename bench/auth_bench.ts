@@ -3,24 +3,43 @@
  * What authentication costs. A real Revenge runs as its own process (so the
  * load generator here does not share its event loop), on the PostgreSQL of
  * `BENCH_DATABASE_URL` / `TEST_DATABASE_URL` (a throw-away database is made
- * and dropped) or else its embedded one in a temporary data dir.
+ * and dropped) or else its embedded one in a temporary data dir. Beside it,
+ * also in its own process, a bare `Deno.serve` answering JSON is the
+ * yardstick: every Revenge figure is printed next to the bare server's,
+ * measured just before it, as a ratio.
  *
  * - login latency, p50/p99, sequential (argon2id verify, session insert,
  *   audit row), and the same for an unknown user and a wrong password, which
  *   should not differ in a way that reveals whether the user exists;
- * - `GET /api/v1/users/me` with a Bearer session token, 64 concurrent clients
- *   for 10 s: p50/p99 and requests per second, against the same load on
- *   `/healthz` (no authentication, no database).
+ * - `/healthz` (no authentication, no database) and `GET /api/v1/users/me`
+ *   with a Bearer session token and with the session cookie, 64 concurrent
+ *   clients for 10 s: requests per second, p50/p99, with wrk (`--latency`)
+ *   when it is installed, else an in-process `fetch` load generator.
  *
- * Prints figures; asserts nothing about timings.
+ * Revenge logs at `BENCH_LOG_LEVEL` (default `info`, as in production: one
+ * access-log line per request) into a pipe that this process drains to a
+ * file, as a container runtime or journald would.
+ *
+ * Beside each figure, the server process's CPU time per request (from
+ * `/proc`): on a shared or virtual machine, throughput moves with what else
+ * runs, CPU per request much less.
+ *
+ * `BENCH_ONLY=<label part>` measures only some targets, `BENCH_DURATION_MS`
+ * shortens the runs, and `BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=DIR"`
+ * profiles the server (summarise with `scripts/cpuprofile_top.ts`).
+ *
+ * Prints figures and the goals they are measured against; asserts nothing.
  */
 import { createSql } from "../lib/db/client.ts";
 import { withDatabase } from "../tests/db.ts";
+import { findWrk, type LoadResult, runLoad } from "./_wrk.ts";
+import { cpuSeconds } from "./_proc.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const LOGINS = 100;
 const CLIENTS = 64;
-const DURATION_MS = 10_000;
+const DURATION_MS = Number(Deno.env.get("BENCH_DURATION_MS") ?? 10_000);
+const WARMUP_MS = 2_000;
 const PASSWORD = "correct horse battery staple";
 
 function freePort(): number {
@@ -50,41 +69,69 @@ async function makeDatabase(): Promise<{ url?: string; drop(): Promise<void> }> 
   };
 }
 
-async function startServer(databaseUrl: string | undefined, dataDir: string) {
-  const port = freePort();
-  const env: Record<string, string> = {
-    REVENGE_DATA_DIR: dataDir,
-    REVENGE_PORT: String(port),
-    REVENGE_HOST: "127.0.0.1",
-    REVENGE_LOG_LEVEL: "warn",
-    REVENGE_API_RATE_LIMIT: "1000000000",
-  };
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  for (const k of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "REVENGE_EMBEDDED_PG_USER"]) {
-    const v = Deno.env.get(k);
-    if (v !== undefined) env[k] = v;
+async function waitFor(url: string, child: Deno.ChildProcess, what: string) {
+  const t0 = performance.now();
+  while (true) {
+    const res = await fetch(url).catch(() => undefined);
+    await res?.body?.cancel();
+    if (res?.status === 200) return;
+    if (performance.now() - t0 > 120_000) {
+      child.kill("SIGKILL");
+      throw new Error(`${what} not ready after 120 s`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+async function startBare() {
+  const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "main.ts"],
+    args: ["run", "--allow-net", "bench/_bare_server.ts", String(port)],
     cwd: ROOT,
-    clearEnv: true,
-    env,
     stdin: "null",
     stdout: "null",
     stderr: "inherit",
   }).spawn();
   const url = `http://127.0.0.1:${port}`;
-  const t0 = performance.now();
-  while (true) {
-    const res = await fetch(`${url}/readyz`).catch(() => undefined);
-    await res?.body?.cancel();
-    if (res?.status === 200) return { child, url };
-    if (performance.now() - t0 > 120_000) {
-      child.kill("SIGKILL");
-      throw new Error("Revenge not ready after 120 s");
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  await waitFor(url, child, "bare Deno.serve");
+  return { child, url };
+}
+
+async function startServer(databaseUrl: string | undefined, dataDir: string, logFile: string) {
+  const port = freePort();
+  const env: Record<string, string> = {
+    REVENGE_DATA_DIR: dataDir,
+    REVENGE_PORT: String(port),
+    REVENGE_HOST: "127.0.0.1",
+    REVENGE_LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",
+    REVENGE_LOG_FORMAT: "json",
+    REVENGE_API_RATE_LIMIT: "1000000000",
+  };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  const extra = Deno.env.get("BENCH_SERVER_FLAGS")?.split(" ").filter(Boolean) ?? [];
+  for (const k of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "REVENGE_EMBEDDED_PG_USER"]) {
+    const v = Deno.env.get(k);
+    if (v !== undefined) env[k] = v;
   }
+  const child = new Deno.Command(Deno.execPath(), {
+    // BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+    args: ["run", "--allow-all", ...extra, "main.ts"],
+    cwd: ROOT,
+    clearEnv: true,
+    env,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const file = await Deno.open(logFile, { write: true, create: true, truncate: true });
+  const drained = child.stderr.pipeTo(file.writable);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/readyz`, child, "Revenge").catch(async (e) => {
+    await drained;
+    console.error(await Deno.readTextFile(logFile));
+    throw e;
+  });
+  return { child, url, drained };
 }
 
 async function post(url: string, body: unknown) {
@@ -107,31 +154,44 @@ async function timeLogins(url: string, username: string, password: string, n: nu
   return times;
 }
 
-async function load(url: string, headers: Record<string, string>) {
-  const times: number[] = [];
-  let errors = 0;
-  const end = performance.now() + DURATION_MS;
-  const client = async () => {
-    while (performance.now() < end) {
-      const t = performance.now();
-      const res = await fetch(url, { headers });
-      await res.arrayBuffer();
-      if (res.status !== 200) errors++;
-      times.push(performance.now() - t);
-    }
-  };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: CLIENTS }, client));
-  const seconds = (performance.now() - t0) / 1000;
-  return { times, errors, rps: times.length / seconds };
+/** Goals of the hot-path work, printed beside the figures (never asserted). */
+const GOAL = { healthz: 0.5, authenticated: 0.25, p99Ms: 5 };
+
+function sessionCookie(res: Response): string {
+  const line = res.headers.getSetCookie().find((l) => l.startsWith("revenge_session="));
+  if (!line) throw new Error("login set no session cookie");
+  return line.split(";")[0];
+}
+
+/** A load run with the CPU time the server process spent on it, per request. */
+async function measure(pid: number, url: string, options: Parameters<typeof runLoad>[1]) {
+  const before = cpuSeconds(pid);
+  const r = await runLoad(url, options);
+  return { ...r, cpuUs: (cpuSeconds(pid) - before) * 1e6 / Math.max(1, r.requests) };
+}
+
+function figures(r: LoadResult & { cpuUs: number }): string {
+  return `${String(Math.round(r.rps)).padStart(7)} req/s  p50 ${ms(r.p50Ms)}  p99 ${
+    ms(r.p99Ms)
+  }  server CPU ${r.cpuUs.toFixed(1).padStart(5)} µs/req${
+    r.errors ? `  (${r.errors} errors/non-2xx!)` : ""
+  }`;
 }
 
 const db = await makeDatabase();
 const dataDir = await Deno.makeTempDir({ prefix: "revenge-auth-bench-" });
+const logFile = await Deno.makeTempFile({ prefix: "revenge-auth-bench-", suffix: ".log" });
 let server: Awaited<ReturnType<typeof startServer>> | undefined;
+let loggedRequests = LOGINS + 6; // logins, setup, the two failures of each kind
+let bare: Awaited<ReturnType<typeof startBare>> | undefined;
 try {
-  server = await startServer(db.url, dataDir);
-  console.log(`PostgreSQL: ${db.url ? "BENCH/TEST_DATABASE_URL" : "embedded"}`);
+  server = await startServer(db.url, dataDir, logFile);
+  bare = await startBare();
+  console.log(
+    `PostgreSQL: ${db.url ? "BENCH/TEST_DATABASE_URL" : "embedded"}; load: ${
+      findWrk() ? "wrk" : "fetch (wrk not found)"
+    }; Revenge log level ${Deno.env.get("BENCH_LOG_LEVEL") ?? "info"}`,
+  );
   const setup = await post(`${server.url}/api/v1/setup`, { username: "admin", password: PASSWORD });
   if (setup.status !== 201) throw new Error(`setup failed: ${JSON.stringify(setup.body)}`);
 
@@ -150,29 +210,64 @@ try {
     }`,
   );
 
-  const token = (await post(`${server.url}/api/v1/auth/login`, {
-    username: "admin",
-    password: PASSWORD,
-  })).body.accessToken;
-  for (
-    const [label, path, headers] of [
-      ["GET /healthz (no auth)", "/healthz", {}],
-      ["GET /api/v1/users/me (Bearer)", "/api/v1/users/me", { authorization: `Bearer ${token}` }],
-    ] as const
-  ) {
-    await load(`${server.url}${path}`, headers); // warm-up round
-    const r = await load(`${server.url}${path}`, headers);
+  const loginRes = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "admin", password: PASSWORD }),
+  });
+  const token = (await loginRes.json()).accessToken;
+  const cookie = sessionCookie(loginRes);
+  const targets = [
+    ["GET /healthz (no auth)", "/healthz", {}, GOAL.healthz],
+    ["GET /api/v1/users/me (Bearer)", "/api/v1/users/me", {
+      authorization: `Bearer ${token}`,
+    }, GOAL.authenticated],
+    ["GET /api/v1/users/me (cookie)", "/api/v1/users/me", { cookie }, GOAL.authenticated],
+  ] as const;
+  console.log(
+    `\n${CLIENTS} clients, ${DURATION_MS / 1000} s each; the bare Deno.serve (JSON) is measured ` +
+      `just before each Revenge figure. Goals: /healthz >= ${GOAL.healthz * 100}% of bare, ` +
+      `authenticated GET >= ${GOAL.authenticated * 100}%, p99 < ${GOAL.p99Ms} ms.`,
+  );
+  const load = { connections: CLIENTS, durationMs: DURATION_MS };
+  const warm = { connections: CLIENTS, durationMs: WARMUP_MS };
+  // BENCH_ONLY=cookie (say) measures only the targets whose label contains it.
+  const only = Deno.env.get("BENCH_ONLY");
+  for (const [label, path, headers, goal] of targets) {
+    if (only && !label.includes(only)) continue;
+    await runLoad(`${bare.url}/`, warm);
+    const w = await runLoad(`${server.url}${path}`, { ...warm, headers });
+    const b = await measure(bare.child.pid, `${bare.url}/`, load);
+    const r = await measure(server.child.pid, `${server.url}${path}`, { ...load, headers });
+    if (path !== "/healthz") loggedRequests += w.requests + r.requests;
+    const ratio = r.rps / b.rps;
+    console.log(`${"  bare Deno.serve".padEnd(32)} ${figures(b)}`);
+    console.log(`${label.padEnd(32)} ${figures(r)}`);
     console.log(
-      `${label.padEnd(30)} ${CLIENTS} clients ${DURATION_MS / 1000} s:  p50 ${
-        ms(pct(r.times, 0.5))
-      }  p99 ${ms(pct(r.times, 0.99))}  ${Math.round(r.rps)} req/s${
-        r.errors ? `  (${r.errors} non-200!)` : ""
-      }`,
+      `${"".padEnd(32)} = ${(ratio * 100).toFixed(1)}% of bare (goal >= ${goal * 100}%: ${
+        ratio >= goal ? "met" : "not met"
+      }); p99 goal < ${GOAL.p99Ms} ms: ${r.p99Ms < GOAL.p99Ms ? "met" : "not met"}; ` +
+        `CPU per request ${(r.cpuUs / b.cpuUs).toFixed(1)}x bare's`,
     );
   }
 } finally {
+  bare?.child.kill("SIGTERM");
+  await bare?.child.status;
   server?.child.kill("SIGTERM");
   await server?.child.status;
+  await server?.drained.catch(() => {});
+  if (server) {
+    const log = await Deno.readTextFile(logFile);
+    const lines = log.split("\n").filter(Boolean);
+    const requests = lines.filter((l) => l.includes(`"msg":"request"`)).length;
+    console.log(
+      `\nRevenge wrote ${lines.length} log lines: ${requests} access-log lines for the ` +
+        `${loggedRequests} logged requests the load tools counted (they may count a few less)`,
+    );
+    const problems = lines.filter((l) => /"level":"(warn|error)"/.test(l));
+    if (problems.length) console.log(problems.slice(0, 5).join("\n"));
+  }
+  await Deno.remove(logFile).catch(() => {});
   await db.drop().catch((e) => console.error("dropping the bench database failed:", e));
   await Deno.remove(dataDir, { recursive: true }).catch(() => {});
 }

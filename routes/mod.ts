@@ -12,6 +12,8 @@ import { adminUserAccess } from "./api/admin_user_access.ts";
 import { rbac } from "./api/rbac.ts";
 import { audit } from "./api/audit.ts";
 import { resetPassword } from "./reset_password.tsx";
+import { login } from "./login.tsx";
+import { setup as setupPage } from "./setup.tsx";
 import { adminJobs } from "./api/admin_jobs.ts";
 import { docs } from "./docs.ts";
 import { staticFiles } from "./static.ts";
@@ -34,5 +36,7 @@ export function mountRoutes(app: OpenAPIHono<AppEnv>): OpenAPIHono<AppEnv> {
   app.route("/static", staticFiles);
   app.route("/", home);
   app.route("/reset-password", resetPassword);
+  app.route("/login", login);
+  app.route("/setup", setupPage);
   return app;
 }

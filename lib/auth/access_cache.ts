@@ -1,7 +1,8 @@
 /**
  * The caches on the hot path of every authenticated request: sessions and
- * API keys by token hash, and what each user holds (permissions, library
- * grants, disabled). Entries are dropped at once on a change: locally right
+ * API keys by token hash, what each user holds (permissions, library
+ * grants, disabled), and each user's profile as `GET /users/me` shows it
+ * (the call every client makes on every start and page load). Entries are dropped at once on a change: locally right
  * after the commit, and on every other instance through `LISTEN/NOTIFY`. The
  * TTLs (30 s, as in the seed's cache table) only bound staleness should a
  * notification be lost while the listening connection reconnects; on
@@ -14,12 +15,16 @@
  */
 import { TtlCache } from "./ttl_cache.ts";
 import type { AuthInvalidation } from "../db/auth_notify_repo.ts";
+import type { User } from "../model/account.ts";
 
 /** A session as cached (times in epoch ms). */
 export interface CachedSession {
   id: string;
   userId: string;
+  /** The last use this instance knows of: stored, or here and not yet written. */
   lastSeenAt: number;
+  /** A lower bound of `last_seen_at` in the database, as last read or written here. */
+  storedSeenAt: number;
   expiresAt: number;
 }
 
@@ -30,6 +35,8 @@ export interface CachedApiKey {
   permissions: string[];
   expiresAt: number | null;
   lastUsedAt: number | null;
+  /** What it grants, worked out for the owner's access `of` (see the authenticator). */
+  granted?: { of: CachedAccess; permissions: ReadonlySet<string> };
 }
 
 /** What a user holds. */
@@ -43,13 +50,20 @@ export interface CachedAccess {
 }
 
 /** Cache lifetimes, from the seed's "Cache für Hot Paths" table. */
-export const CACHE_TTL_MS = { session: 30_000, apiKey: 30_000, access: 30_000 } as const;
+export const CACHE_TTL_MS = {
+  session: 30_000,
+  apiKey: 30_000,
+  access: 30_000,
+  profile: 30_000,
+} as const;
 
 /** The caches and their invalidation. */
 export interface AccessCache {
   sessions: TtlCache<string, CachedSession>;
   apiKeys: TtlCache<string, CachedApiKey>;
   access: TtlCache<string, CachedAccess>;
+  /** Users by id, without secrets; dropped by `user`, `profile` and `all` invalidations. */
+  profiles: TtlCache<string, User>;
   /** Bumped by every invalidation. */
   generation(): number;
   /** Applies an invalidation to this instance's caches. */
@@ -62,11 +76,13 @@ export function createAccessCache(maxEntries = 50_000): AccessCache {
   const sessions = new TtlCache<string, CachedSession>({ ttlMs: CACHE_TTL_MS.session, maxEntries });
   const apiKeys = new TtlCache<string, CachedApiKey>({ ttlMs: CACHE_TTL_MS.apiKey, maxEntries });
   const access = new TtlCache<string, CachedAccess>({ ttlMs: CACHE_TTL_MS.access, maxEntries });
+  const profiles = new TtlCache<string, User>({ ttlMs: CACHE_TTL_MS.profile, maxEntries });
   let gen = 0;
   const cache: AccessCache = {
     sessions,
     apiKeys,
     access,
+    profiles,
     generation: () => gen,
     apply(msg) {
       gen++;
@@ -81,11 +97,17 @@ export function createAccessCache(maxEntries = 50_000): AccessCache {
           break;
         case "user":
           access.delete(msg.id);
+          profiles.delete(msg.id);
           sessions.deleteWhere((s) => s.userId === msg.id);
           apiKeys.deleteWhere((k) => k.userId === msg.id);
           break;
+        case "profile":
+          profiles.delete(msg.id);
+          break;
         case "all":
           access.clear();
+          // Roles are part of the profile; cheap to reload.
+          profiles.clear();
           break;
       }
     },
@@ -94,6 +116,7 @@ export function createAccessCache(maxEntries = 50_000): AccessCache {
       sessions.clear();
       apiKeys.clear();
       access.clear();
+      profiles.clear();
     },
   };
   return cache;

@@ -71,10 +71,16 @@ export interface AccountService {
 export function createAccountService(deps: AccountServiceDeps): AccountService {
   const { sql, clock, cache, hasher, audit } = deps;
 
+  // From the access cache: every change to what it holds sends a `user` or
+  // `profile` invalidation (updateMe and login below, the rest in user_service).
   async function me(principal: Principal): Promise<User> {
+    const hit = cache.profiles.get(principal.userId);
+    if (hit) return hit;
+    const gen = cache.generation();
     const u = await createUserRepo(sql).byId(principal.userId);
     if (!u) throw new NotFoundError("No such user.");
     const { passwordHash: _h, passwordChangedAt: _c, ...pub } = u;
+    if (cache.generation() === gen) cache.profiles.set(principal.userId, pub);
     return pub;
   }
 
@@ -82,13 +88,14 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     me,
 
     async updateMe(principal, changes, ctx) {
-      await transact(sql, cache, async (tx) => {
+      await transact(sql, cache, async (tx, invalidate) => {
         try {
           await createUserRepo(tx).update(principal.userId, changes, clock.now());
         } catch (e) {
           if (isUniqueViolation(e)) throw new ConflictError("The e-mail is taken.");
           throw e;
         }
+        invalidate({ kind: "profile", id: principal.userId });
         await audit.record(tx, ctx, {
           action: "user.updated",
           targetType: "user",

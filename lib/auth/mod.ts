@@ -38,6 +38,8 @@ export interface AuthSettings {
   secretKey?: string;
   secretKeyFile?: string;
   dataDir: string;
+  /** How often last use of sessions and keys is written; default 5 s (tests go faster). */
+  lastUseFlushMs?: number;
 }
 
 /** Dependencies of {@linkcode createAuthServices}. */
@@ -109,7 +111,14 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
   const freshAuth = createFreshAuth({ ...base, throttle, mfaThrottle, factors });
   const mfa = createMfaService({ sql, clock, cache, audit, box, mfaThrottle, freshAuth });
   const sessions = createSessionService({ ...base, timeouts, throttle, deviceTokens, mfaLogin });
-  const authenticator = createAuthenticator({ sql, clock, cache, timeouts, logger });
+  const authenticator = createAuthenticator({
+    sql,
+    clock,
+    cache,
+    timeouts,
+    logger,
+    lastUseFlushMs: settings.lastUseFlushMs,
+  });
   return {
     authenticator,
     setup: createSetupService({ ...base, sessions }),

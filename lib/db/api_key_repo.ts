@@ -1,6 +1,7 @@
 /** SQL of the `api_keys` table. */
 import type { Queryable } from "./client.ts";
 import type { ApiKeyInfo } from "../model/account.ts";
+import { columns, type LastUse } from "./_last_use.ts";
 
 /** The API key repository. */
 export interface ApiKeyRepo {
@@ -16,7 +17,8 @@ export interface ApiKeyRepo {
   byHash(hash: Uint8Array): Promise<ApiKeyInfo | undefined>;
   byId(id: string): Promise<ApiKeyInfo | undefined>;
   listForUser(userId: string): Promise<ApiKeyInfo[]>;
-  touch(id: string, now: Date, clientIp: string | null): Promise<void>;
+  /** Records uses in one statement, like `SessionRepo.touchMany`. */
+  touchMany(uses: readonly LastUse[]): Promise<void>;
   /** Deletes one key of `userId`; false when it is not theirs or gone. */
   delete(id: string, userId: string): Promise<boolean>;
 }
@@ -51,8 +53,18 @@ export function createApiKeyRepo(q: Queryable): ApiKeyRepo {
       return q<ApiKeyInfo[]>`
         select ${COLUMNS(q)} from api_keys where user_id = ${userId} order by created_at desc, id`;
     },
-    async touch(id, now, clientIp) {
-      await q`update api_keys set last_used_at = ${now}, last_used_ip = ${clientIp} where id = ${id}`;
+    async touchMany(uses) {
+      if (!uses.length) return;
+      const { ids, ats, ips } = columns(uses);
+      // As for sessions: one statement per batch, never moving back in time
+      // (greatest() ignores a null last_used_at).
+      await q`
+        update api_keys k set
+          last_used_ip = case when k.last_used_at is null or v.at > k.last_used_at
+                              then v.ip else k.last_used_ip end,
+          last_used_at = greatest(k.last_used_at, v.at)
+        from unnest(${ids}::uuid[], ${ats}::timestamptz[], ${ips}::text[]) as v (id, at, ip)
+        where k.id = v.id`;
     },
     async delete(id, userId) {
       const rows =

@@ -9,11 +9,16 @@ import type { Queryable, Sql } from "./client.ts";
 /** The channel every instance listens on. */
 export const AUTH_CHANNEL = "revenge_auth";
 
-/** What changed: one session, one API key, one user, or every user's permissions. */
+/**
+ * What changed: one session, one API key, one user (anything about them), a
+ * user's profile only (name, e-mail, last login: what `GET /users/me` shows),
+ * or every user's permissions.
+ */
 export type AuthInvalidation =
   | { kind: "session"; ids: string[] }
   | { kind: "apiKey"; id: string }
   | { kind: "user"; id: string }
+  | { kind: "profile"; id: string }
   | { kind: "all" };
 
 /** Sends an invalidation to every instance (including this one). */

@@ -1,6 +1,9 @@
 /** SQL of the `sessions` table. */
 import type { Queryable } from "./client.ts";
 import type { Session } from "../model/account.ts";
+import { columns, type LastUse } from "./_last_use.ts";
+
+export type { LastUse };
 
 /** The session repository. */
 export interface SessionRepo {
@@ -19,7 +22,11 @@ export interface SessionRepo {
   /** Records that the session proved a second factor just now. */
   markMfa(id: string, method: string, now: Date): Promise<void>;
   listForUser(userId: string): Promise<Session[]>;
-  touch(id: string, now: Date, clientIp: string | null): Promise<void>;
+  /**
+   * Records uses in one statement; a use older than what is stored changes
+   * nothing (instances write independently), a gone session is skipped.
+   */
+  touchMany(uses: readonly LastUse[]): Promise<void>;
   /** Deletes one session of `userId`; false when it is not theirs or gone. */
   delete(id: string, userId: string): Promise<boolean>;
   /** Deletes the user's sessions except `keepId`; returns the deleted ids. */
@@ -63,8 +70,20 @@ export function createSessionRepo(q: Queryable): SessionRepo {
         select ${COLUMNS(q)} from sessions where user_id = ${userId}
         order by last_seen_at desc, id`;
     },
-    async touch(id, now, clientIp) {
-      await q`update sessions set last_seen_at = ${now}, client_ip = ${clientIp} where id = ${id}`;
+    async touchMany(uses) {
+      if (!uses.length) return;
+      const { ids, ats, ips } = columns(uses);
+      // One UPDATE for a whole batch, its rows as three array parameters
+      // (unnest) rather than VALUES: the same prepared statement for any batch
+      // size, and no limit of 65535 parameters. greatest(): another instance
+      // may have written a later use already; SET sees the old row, so the
+      // address follows only a newer use.
+      await q`
+        update sessions s set
+          client_ip = case when v.at > s.last_seen_at then v.ip else s.client_ip end,
+          last_seen_at = greatest(s.last_seen_at, v.at)
+        from unnest(${ids}::uuid[], ${ats}::timestamptz[], ${ips}::text[]) as v (id, at, ip)
+        where s.id = v.id`;
     },
     async delete(id, userId) {
       const rows =

@@ -7,10 +7,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Logger } from "../observability/logger.ts";
 import { errorToResponse, problem } from "./problem.ts";
-import { accessLog } from "./middleware/access_log.ts";
 import { clientAddress, type PeerAddress } from "./middleware/client_address.ts";
-import { requestId } from "./middleware/request_id.ts";
-import { securityHeaders } from "./middleware/security_headers.ts";
 import { setupGate } from "./middleware/setup_gate.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { csrf } from "./middleware/csrf.ts";
@@ -18,6 +15,10 @@ import { origin } from "./middleware/origin.ts";
 import { hostHeader } from "./middleware/host_header.ts";
 import { jsonOnly } from "./middleware/json_only.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
+import { steps } from "./middleware/steps.ts";
+import { requestFrame } from "./middleware/request_frame.ts";
+import { isApiPath, isApiRequest } from "./request_kind.ts";
+import { isMediaPath, MEDIA_RATE_LIMIT_PER_MINUTE } from "./media_routes.ts";
 import { SESSION_COOKIE } from "./session_cookie.ts";
 import type { RateLimitStore } from "../model/rate_limit.ts";
 import { createRouter } from "./router.ts";
@@ -41,16 +42,16 @@ export interface AppDeps {
   publicUrl?: string;
   /** `REVENGE_ALLOWED_HOSTS`: hosts whose requests may give links their origin. */
   allowedHosts?: string[];
-  /** The per-client budget on every API call. */
+  /** The per-client budget on every API call (media paths aside). */
   apiRateLimit: { store: RateLimitStore; perMinute: number };
+  /**
+   * The separate per-client budget on media paths (`media_routes.ts`), in
+   * the same store; default {@linkcode MEDIA_RATE_LIMIT_PER_MINUTE}.
+   */
+  mediaRateLimit?: { perMinute: number };
 }
 
-/** True for requests that should get problem+json rather than an HTML page. */
-export function isApiRequest(c: Context<AppEnv>): boolean {
-  const p = c.req.path;
-  return p === "/api" || p.startsWith("/api/") ||
-    !(c.req.header("accept") ?? "").includes("text/html");
-}
+export { isApiRequest };
 
 function pageError(c: Context<AppEnv>, status: number, message: string): Response {
   return renderPage(
@@ -65,47 +66,63 @@ function pageError(c: Context<AppEnv>, status: number, message: string): Respons
 /** Creates the app with middleware and error handling; no routes yet. */
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
-  app.use(requestId(deps.logger));
-  app.use(hostHeader());
-  app.use(clientAddress(deps.trustedProxies, deps.peer ?? (() => undefined)));
-  app.use(origin({ publicUrl: deps.publicUrl, allowedHosts: deps.allowedHosts }));
-  app.use(accessLog({ quietPaths: PROBE_PATHS }));
-  app.use(securityHeaders());
-  app.use(async function servicesMiddleware(c, next) {
-    c.set("services", deps.services);
-    await next();
-  });
+  // Few middlewares, several steps each: see steps.ts and request_frame.ts for why.
+  app.use(requestFrame({
+    logger: deps.logger,
+    steps: [
+      hostHeader(),
+      clientAddress(deps.trustedProxies, deps.peer ?? (() => undefined)),
+      origin({ publicUrl: deps.publicUrl, allowedHosts: deps.allowedHosts }),
+      function servicesStep(c) {
+        c.set("services", deps.services);
+        return undefined;
+      },
+    ],
+    quietPaths: PROBE_PATHS,
+  }));
   const limitBody = bodyLimit({
     maxSize: deps.bodyLimitBytes,
     onError: (c) =>
       problem(c as Context<AppEnv>, 413, `Request body exceeds ${deps.bodyLimitBytes} bytes.`),
   });
   app.use("/api/*", limitBody);
-  // The one page that reads a body, and it answers without a login.
+  // The pages that read a body, and answer without a login.
   app.use("/reset-password", limitBody);
+  app.use("/login", limitBody);
+  app.use("/setup", limitBody);
   // Until migrations are applied, the API would only produce confusing 500s.
-  app.use("/api/v1/*", async function startupGate(c, next) {
-    if (!c.get("services").readiness.started) {
+  app.use(
+    "/api/v1/*",
+    steps(function startupGateStep(c) {
+      if (c.get("services").readiness.started) return undefined;
       return problem(c, 503, "Revenge is starting up; try again shortly.", {}, {
         "retry-after": "2",
       });
-    }
-    await next();
-  });
-  // Before authentication, so floods of bad credentials spend the budget too.
-  app.use(
-    "/api/*",
-    rateLimit({
-      store: deps.apiRateLimit.store,
-      limit: deps.apiRateLimit.perMinute,
-      windowMs: 60_000,
-      name: "api",
     }),
   );
+  // Before authentication, so floods of bad credentials spend the budget too.
+  // Media has a budget of its own: watching a film must not use up the API's.
+  const apiBudget = rateLimit({
+    store: deps.apiRateLimit.store,
+    limit: deps.apiRateLimit.perMinute,
+    windowMs: 60_000,
+    name: "api",
+  });
+  const mediaBudget = rateLimit({
+    store: deps.apiRateLimit.store,
+    limit: deps.mediaRateLimit?.perMinute ?? MEDIA_RATE_LIMIT_PER_MINUTE,
+    windowMs: 60_000,
+    name: "media",
+  });
+  app.use("/api/*", function budget(c, next) {
+    return isMediaPath(c.req.path) ? mediaBudget(c, next) : apiBudget(c, next);
+  });
   app.use(setupGate());
   app.use(authenticate());
-  app.use(csrf());
-  app.use("/api/*", jsonOnly());
+  const json = jsonOnly();
+  app.use(steps(csrf(), function jsonOnlyApiStep(c) {
+    return isApiPath(c.req.path) ? json(c) : undefined;
+  }));
 
   app.onError((err, c) => {
     const res = errorToResponse(err, c);

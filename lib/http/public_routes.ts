@@ -36,6 +36,11 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "POST", path: "/api/v1/auth/password-reset" },
   { method: "GET", path: "/reset-password" },
   { method: "POST", path: "/reset-password" },
+  // The login and first-run setup pages (plain forms; the next pages go there).
+  { method: "GET", path: "/login" },
+  { method: "POST", path: "/login" },
+  { method: "GET", path: "/setup", beforeSetup: true },
+  { method: "POST", path: "/setup", beforeSetup: true },
   // The API description and its viewer.
   { method: "GET", path: "/api/openapi.json", beforeSetup: true },
   { method: "GET", path: "/api/docs", prefix: true, beforeSetup: true },
@@ -44,18 +49,26 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "GET", path: "/", beforeSetup: true },
 ];
 
-function matches(r: PublicRoute, method: string, path: string): boolean {
-  const m = method === "HEAD" ? "GET" : method;
-  if (r.method !== m) return false;
-  return r.prefix ? path === r.path || path.startsWith(r.path + "/") : path === r.path;
+/**
+ * A matcher over some of the routes, consulted on every request: exact
+ * routes in a set, the few prefixes in a list.
+ */
+function matcher(routes: readonly PublicRoute[]): (method: string, path: string) => boolean {
+  const exact = new Set(routes.filter((r) => !r.prefix).map((r) => `${r.method} ${r.path}`));
+  const prefixes = routes.filter((r) => r.prefix);
+  return (method, path) => {
+    const m = method === "HEAD" ? "GET" : method;
+    if (exact.has(`${m} ${path}`)) return true;
+    return prefixes.some((r) =>
+      r.method === m && (path === r.path || path.startsWith(r.path + "/"))
+    );
+  };
 }
 
 /** True when `method path` answers without authentication. */
-export function isPublicRoute(method: string, path: string): boolean {
-  return PUBLIC_ROUTES.some((r) => matches(r, method, path));
-}
+export const isPublicRoute: (method: string, path: string) => boolean = matcher(PUBLIC_ROUTES);
 
 /** True when `method path` answers while first-run setup is pending. */
-export function isSetupPhaseRoute(method: string, path: string): boolean {
-  return PUBLIC_ROUTES.some((r) => r.beforeSetup && matches(r, method, path));
-}
+export const isSetupPhaseRoute: (method: string, path: string) => boolean = matcher(
+  PUBLIC_ROUTES.filter((r) => r.beforeSetup),
+);

@@ -7,7 +7,7 @@
  * (905 k requests made 185 MB of log under load): they are logged only when
  * they fail.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { AppEnv } from "../types.ts";
 
@@ -23,14 +23,19 @@ export function accessLog(options: AccessLogOptions = {}): MiddlewareHandler<App
   return async function accessLogMiddleware(c, next) {
     const start = performance.now();
     await next();
-    if (c.res.status < 400 && quiet.has(c.req.path)) return;
-    const route = routePath(c, -1);
-    c.get("logger").info("request", {
-      method: c.req.method,
-      route: route === "/*" || route === "*" ? c.req.path.split("?")[0] : route,
-      status: c.res.status,
-      durationMs: Math.round((performance.now() - start) * 10) / 10,
-      client: c.get("clientIp"),
-    });
+    logRequest(c, start, quiet);
   };
+}
+
+/** Logs the finished request that began at `start` (`performance.now()`), unless quiet. */
+export function logRequest(c: Context<AppEnv>, start: number, quiet: ReadonlySet<string>): void {
+  if (c.res.status < 400 && quiet.has(c.req.path)) return;
+  const route = routePath(c, -1);
+  c.get("logger").info("request", {
+    method: c.req.method,
+    route: route === "/*" || route === "*" ? c.req.path.split("?")[0] : route,
+    status: c.res.status,
+    durationMs: Math.round((performance.now() - start) * 10) / 10,
+    client: c.get("clientIp"),
+  });
 }

@@ -2,13 +2,17 @@
  * The one authentication middleware. It reads credentials from, in order,
  * `X-Api-Key`, `Authorization: Bearer` and the session cookie, and sets
  * `c.var.principal`. Routes on the allowlist (`public_routes.ts`) also answer
- * without credentials; every other route gets 401 without valid ones. Who
- * the caller is comes only from the credential, never from a parameter. A
- * session that must enrol a second factor first (its user's role requires
- * one) reaches only the enrolment routes (`mfa_enrolment_routes.ts`); every
- * other non-public route answers 403.
+ * without credentials; every other route gets 401 without valid ones, except
+ * that a browser asking for a page (not under `/api`, `Accept: text/html`) is
+ * sent to `/login?next=<path and query>` (303). Who the caller is comes only
+ * from the credential, never from a parameter. A session that must enrol a
+ * second factor first (its user's role requires one) reaches only the
+ * enrolment routes (`mfa_enrolment_routes.ts`); every other non-public route
+ * answers 403.
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
+import { loginPath } from "../next_path.ts";
+import { isPageRequest, requestTarget } from "../request_kind.ts";
 import { MfaEnrolmentRequiredError, UnauthorizedError } from "../../model/errors.ts";
 import type { CredentialSource } from "../../auth/authenticator.ts";
 import { isMfaEnrolmentRoute } from "../mfa_enrolment_routes.ts";
@@ -34,46 +38,66 @@ function credential(c: Context<AppEnv>): Credential | undefined {
   return cookie ? { token: cookie, source: "cookie" } : undefined;
 }
 
+/** A browser asking for a page goes to the login page, and back here after it. */
+function toLogin(c: Context<AppEnv>): Response {
+  return c.redirect(loginPath(requestTarget(c.req.url)), 303);
+}
+
 const VIA = { cookie: "cookie", bearer: "bearer", apiKeyHeader: "apiKey" } as const;
 
 /** Authenticates every request; refuses non-public routes without a principal. */
 export function authenticate(): MiddlewareHandler<AppEnv> {
-  return async function authenticateMiddleware(c, next) {
+  return function authenticateMiddleware(c, next) {
     const isPublic = isPublicRoute(c.req.method, c.req.path);
     const cred = credential(c);
-    if (cred) {
-      const principal = await c.get("services").auth.authenticator.authenticate(
-        cred.token,
-        cred.source,
-        { ip: c.get("clientIp") },
-      );
-      if (principal) {
-        c.set("principal", principal);
-        c.set("authVia", VIA[cred.source]);
-      } else if (!isPublic) {
-        if (cred.source === "cookie") clearSessionCookie(c);
-        throw new UnauthorizedError(
-          "The session or API key is invalid or has expired; log in again.",
-        );
-      } else if (cred.source === "cookie") {
-        clearSessionCookie(c);
-      }
-    }
-    const principal = c.get("principal");
-    if (!isPublic && !principal) {
-      throw new UnauthorizedError(
-        "Authentication required: log in, or send a Bearer token or X-Api-Key.",
-      );
-    }
-    if (
-      !isPublic && principal?.mfaEnrolmentRequired && !isMfaEnrolmentRoute(c.req.method, c.req.path)
-    ) {
-      throw new MfaEnrolmentRequiredError(
-        "Your role requires a second factor: set one up first (POST /api/v1/mfa/totp/setup, " +
-          "then POST /api/v1/mfa/totp/verify). Until then only enrolment, GET /api/v1/users/me " +
-          "and logout are available.",
-      );
-    }
-    await next();
+    // Without credentials nothing is awaited (probes, assets, public pages).
+    if (cred) return withCredential(c, next, cred, isPublic);
+    if (!isPublic) return Promise.resolve(refuse(c));
+    return next();
   };
+}
+
+/** Without a principal: a page goes to the login page, anything else gets 401. */
+function refuse(c: Context<AppEnv>): Response {
+  if (isPageRequest(c)) return toLogin(c);
+  throw new UnauthorizedError(
+    "Authentication required: log in, or send a Bearer token or X-Api-Key.",
+  );
+}
+
+/** With credentials: the principal, or a refusal where one is needed. */
+async function withCredential(
+  c: Context<AppEnv>,
+  next: Next,
+  cred: Credential,
+  isPublic: boolean,
+): Promise<Response | void> {
+  const principal = await c.get("services").auth.authenticator.authenticate(
+    cred.token,
+    cred.source,
+    { ip: c.get("clientIp") },
+  );
+  if (principal) {
+    c.set("principal", principal);
+    c.set("authVia", VIA[cred.source]);
+  } else if (!isPublic) {
+    if (cred.source === "cookie") clearSessionCookie(c);
+    if (isPageRequest(c)) return toLogin(c);
+    throw new UnauthorizedError(
+      "The session or API key is invalid or has expired; log in again.",
+    );
+  } else if (cred.source === "cookie") {
+    clearSessionCookie(c);
+  }
+  if (!isPublic && !c.get("principal")) return refuse(c);
+  if (
+    !isPublic && principal?.mfaEnrolmentRequired && !isMfaEnrolmentRoute(c.req.method, c.req.path)
+  ) {
+    throw new MfaEnrolmentRequiredError(
+      "Your role requires a second factor: set one up first (POST /api/v1/mfa/totp/setup, " +
+        "then POST /api/v1/mfa/totp/verify). Until then only enrolment, GET /api/v1/users/me " +
+        "and logout are available.",
+    );
+  }
+  await next();
 }

@@ -6,9 +6,8 @@
  * build). Names (letters, digits, `-`, `_`, dots), IPv4 and bracketed IPv6
  * literals are accepted, with an optional port.
  */
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../types.ts";
 import { problem } from "../problem.ts";
+import type { RequestStep } from "./steps.ts";
 
 const LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
 const HOST = new RegExp(
@@ -23,8 +22,8 @@ export function isValidHostHeader(host: string): boolean {
 }
 
 /** Answers 400 to a request whose `Host` is malformed. */
-export function hostHeader(): MiddlewareHandler<AppEnv> {
-  return async function hostHeaderMiddleware(c, next) {
+export function hostHeader(): RequestStep {
+  return function hostHeaderStep(c) {
     const host = c.req.header("host");
     if (host !== undefined && !isValidHostHeader(host)) {
       return problem(
@@ -33,6 +32,5 @@ export function hostHeader(): MiddlewareHandler<AppEnv> {
         "The Host header must be a host name or address with an optional port.",
       );
     }
-    await next();
   };
 }

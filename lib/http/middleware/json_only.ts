@@ -6,16 +6,15 @@
  * (multipart, images, subtitles) needs an explicit exception here; the CSRF
  * check still covers it.
  */
-import type { MiddlewareHandler } from "hono";
 import { problem } from "../problem.ts";
-import type { AppEnv } from "../types.ts";
+import type { RequestStep } from "./steps.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 
 /** Refuses non-JSON request bodies. */
-export function jsonOnly(): MiddlewareHandler<AppEnv> {
-  return async function jsonOnlyMiddleware(c, next) {
+export function jsonOnly(): RequestStep {
+  return function jsonOnlyStep(c) {
     if (!SAFE.has(c.req.method)) {
       const type = c.req.header("content-type");
       const length = c.req.header("content-length");
@@ -25,6 +24,6 @@ export function jsonOnly(): MiddlewareHandler<AppEnv> {
         return problem(c, 415, "Request bodies must be JSON (Content-Type: application/json).");
       }
     }
-    await next();
+    return undefined;
   };
 }

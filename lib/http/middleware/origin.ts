@@ -8,8 +8,7 @@
  * the request's origin only when its host is on `REVENGE_ALLOWED_HOSTS`;
  * otherwise it is unset and such links are relative.
  */
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../types.ts";
+import type { RequestStep } from "./steps.ts";
 
 /** Options of {@linkcode origin}. */
 export interface OriginOptions {
@@ -20,18 +19,18 @@ export interface OriginOptions {
 }
 
 /** Sets `c.var.origin` and `c.var.linkOrigin`. */
-export function origin(options: OriginOptions = {}): MiddlewareHandler<AppEnv> {
+export function origin(options: OriginOptions = {}): RequestStep {
   const fixed = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
   const allowed = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
   const isAllowed = (host: string) => {
     const h = host.toLowerCase();
     return allowed.has(h) || allowed.has(h.replace(/:\d+$/, ""));
   };
-  return async function originMiddleware(c, next) {
+  return function originStep(c) {
     const host = c.req.header("host") ?? new URL(c.req.url).host;
     const fromRequest = `${c.get("secure") ? "https" : "http"}://${host}`;
     c.set("origin", fixed ?? fromRequest);
     c.set("linkOrigin", fixed ?? (isAllowed(host) ? fromRequest : undefined));
-    await next();
+    return undefined;
   };
 }

@@ -26,13 +26,15 @@ export interface RateLimitOptions {
   name?: string;
 }
 
-function setHeaders(c: Context<AppEnv>, name: string, policy: string, r: BudgetResult): void {
-  c.header("RateLimit-Policy", policy);
-  c.header("RateLimit", `"${name}";r=${r.remaining};t=${r.resetSeconds}`);
-  c.header("X-RateLimit-Limit", String(r.limit));
-  c.header("X-RateLimit-Remaining", String(r.remaining));
+type SetHeader = (name: string, value: string) => void;
+
+function setHeaders(set: SetHeader, name: string, policy: string, r: BudgetResult): void {
+  set("RateLimit-Policy", policy);
+  set("RateLimit", `"${name}";r=${r.remaining};t=${r.resetSeconds}`);
+  set("X-RateLimit-Limit", String(r.limit));
+  set("X-RateLimit-Remaining", String(r.remaining));
   // Seconds from now, as the IETF draft's `t`, not an epoch time.
-  c.header("X-RateLimit-Reset", String(r.resetSeconds));
+  set("X-RateLimit-Reset", String(r.resetSeconds));
 }
 
 /**
@@ -43,7 +45,8 @@ function setHeaders(c: Context<AppEnv>, name: string, policy: string, r: BudgetR
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const name = options.name ?? "default";
   if (!/^[a-z0-9_-]+$/i.test(name)) throw new RangeError(`bad rate-limit policy name ${name}`);
-  const key = options.key ?? ((c) => `ip:${addressBucket(c.var.clientIp)}`);
+  // c.get, not c.var: c.var copies every variable into a new object.
+  const key = options.key ?? ((c) => `ip:${addressBucket(c.get("clientIp"))}`);
   const budget = { limit: options.limit, windowMs: options.windowMs };
   assertBudgetPolicy(budget);
   const policy = `"${name}";q=${options.limit};w=${Math.ceil(options.windowMs / 1000)}`;
@@ -52,15 +55,20 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     try {
       r = await options.store.consume(`${name}:${key(c)}`, budget);
     } catch (e) {
-      c.var.logger?.warn("rate limit store failed; request not limited", {
+      c.get("logger")?.warn("rate limit store failed; request not limited", {
         error: e instanceof Error ? e.message : String(e),
       });
       return await next();
     }
-    setHeaders(c, name, policy, r);
     if (!r.allowed) {
+      // Prepared headers: the error response made from the throw takes them.
+      setHeaders(c.header, name, policy, r);
       throw new RateLimitedError("Too many requests; slow down.", r.retryAfterSeconds);
     }
     await next();
+    // On the finished response (whatever answered it, errors included): a
+    // header set before the response exists is validated twice.
+    const h = c.res.headers;
+    setHeaders((k, v) => h.set(k, v), name, policy, r);
   };
 }
