@@ -36,7 +36,9 @@ async function instance(db: TestDatabase, clock: TestClock, lastUseFlushMs: numb
       sessionIdleSec: 600,
       sessionMaxSec: 86_400,
       openRegistration: false,
-      dataDir: db.name,
+      // Instances sharing a database share the key that seals second factors.
+      secretKey: "00".repeat(32),
+      dataDir: "/nonexistent",
       lastUseFlushMs,
     },
   });

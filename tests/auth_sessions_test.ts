@@ -3,6 +3,7 @@
  * (on an injected clock), logout, password change, disabling, an admin's
  * revocation, raised privileges; and the cookie carries the right attributes.
  */
+import { waitFor } from "./wait_for.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { dbTest, startTestApp, type TestApp } from "./harness.ts";
 import {
@@ -266,6 +267,12 @@ dbTest("auth.sessions.cleanup deletes sessions past their idle or absolute end",
     // The admin stays active; the idle user's session passes its idle end.
     clock.advance(15 * MIN);
     assertEquals(await me(app, admin.token), 200);
+    // Last use is written in batches: wait until this one is stored.
+    await waitFor(async () => {
+      const [r] = await app.db.sql<{ n: string }[]>`
+        select count(*) as n from sessions where last_seen_at = ${clock.now()}`;
+      return Number(r.n) === 1;
+    }, { message: "the admin's last use to be stored" });
     clock.advance(10 * MIN);
     const token = await login(app, "admin", ADMIN_PASSWORD);
     await runSchedule(app, token, "auth.sessions.cleanup");

@@ -90,6 +90,7 @@ export async function completeLogin(
   const now = deps.clock.now();
   if (rehash) await users.setPasswordHash(user.id, rehash, now, false);
   await users.setLastLogin(user.id, now);
+  invalidate({ kind: "profile", id: user.id }); // lastLoginAt changed: cached profiles too
   const actor = { ...ctx, actorId: user.id, actorName: user.username };
   const opened = await openSession(tx, deps, user.id, actor, login.mfaMethod);
   await deps.audit.record(tx, actor, {
