@@ -2,7 +2,7 @@
  * The HTTP app factory: the middleware every request passes through, the
  * error mapping, the OpenAPI document. Routes are mounted by `routes/mod.ts`.
  */
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Logger } from "../observability/logger.ts";
@@ -80,11 +80,21 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     ],
     quietPaths: PROBE_PATHS,
   }));
-  const limitBody = bodyLimit({
+  const honoBodyLimit = bodyLimit({
     maxSize: deps.bodyLimitBytes,
     onError: (c) =>
       problem(c as Context<AppEnv>, 413, `Request body exceeds ${deps.bodyLimitBytes} bytes.`),
   });
+  // A DELETE without Content-Length or Transfer-Encoding has no body (HTTP/1.1 is all we
+  // serve), but Deno hands it an empty stream, which bodyLimit would re-wrap in a new
+  // Request (and Deno then warns about the copied abort signal).
+  const limitBody: MiddlewareHandler<AppEnv> = function limitBodyMiddleware(c, next) {
+    if (
+      c.req.method === "DELETE" && c.req.header("content-length") === undefined &&
+      c.req.header("transfer-encoding") === undefined
+    ) return next();
+    return honoBodyLimit(c, next);
+  };
   app.use("/api/*", limitBody);
   // The pages that read a body, and answer without a login.
   app.use("/reset-password", limitBody);
