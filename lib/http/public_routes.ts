@@ -32,6 +32,9 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "POST", path: "/api/v1/auth/login" },
   // Its second step: the pending-MFA token is in the body, and is no credential elsewhere.
   { method: "POST", path: "/api/v1/auth/mfa/verify" },
+  // Passkey login: alone, or as that second step (the mfaToken then in the body).
+  { method: "POST", path: "/api/v1/auth/webauthn/login/options" },
+  { method: "POST", path: "/api/v1/auth/webauthn/login/verify" },
   { method: "POST", path: "/api/v1/auth/register" },
   { method: "POST", path: "/api/v1/auth/password-reset" },
   { method: "GET", path: "/reset-password" },
