@@ -10,6 +10,7 @@ import { JOBS_KINDS as JOB_KINDS } from "../lib/jobs/module.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { call, createUser, setupAdmin } from "./auth_helpers.ts";
 import { dbTest, startTestApp } from "./harness.ts";
+import { waitFor } from "./wait_for.ts";
 
 const BASE = "/api/v1/admin/jobs";
 
@@ -24,22 +25,20 @@ dbTest(
       assert(schedule.next_run_at.getTime() > Date.now() - 1_000);
       const { id } = await createJobQueue({ sql: app.db.sql, kinds: JOB_KINDS })
         .enqueue("jobs.prune", { retentionHours: 1 });
-      const until = Date.now() + 30_000;
       let state = "";
-      while (state !== "succeeded" && Date.now() < until) {
+      await waitFor(async () => {
         [{ state }] = await app.db.sql<
           { state: string }[]
         >`select state from jobs where id = ${id}`;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      assertEquals(state, "succeeded");
+        return state === "succeeded";
+      }, { message: () => `the prune job to succeed (is ${state})` });
     } finally {
       await app.close();
     }
   },
 );
 
-dbTest("admin job API lists, shows, retries, cancels and counts jobs", async () => {
+dbTest("/api/v1/admin/jobs lists, shows, retries, cancels and counts jobs", async () => {
   // No workers: the jobs stay where the test puts them.
   const app = await startTestApp({ env: { REVENGE_JOB_WORKERS: "0" } });
   try {
@@ -110,7 +109,7 @@ dbTest("admin job API lists, shows, retries, cancels and counts jobs", async () 
   }
 });
 
-dbTest("admin job API needs jobs:read to look and jobs:manage to act", async () => {
+dbTest("/api/v1/admin/jobs needs jobs:read to look and jobs:manage to act", async () => {
   const app = await startTestApp({ env: { REVENGE_JOB_WORKERS: "0" } });
   try {
     const admin = await setupAdmin(app);

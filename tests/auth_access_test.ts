@@ -8,6 +8,7 @@ import { hasPermission } from "../lib/model/permissions.ts";
 import { isPublicRoute } from "../lib/http/public_routes.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
+import { waitFor } from "./wait_for.ts";
 import { call, createUser, fill, operations, setupAdmin, USER_PASSWORD } from "./auth_helpers.ts";
 
 /** A body each operation would accept, so a refusal is about access, not input. */
@@ -33,7 +34,7 @@ function bodyFor(method: string, template: string): unknown {
   return undefined;
 }
 
-dbTest("user A gets 403 or 404 on every route with user B's ids, and nothing changes", async () => {
+dbTest("/api/v1 id routes answer A 403 or 404 for B's ids and change nothing", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);
@@ -81,7 +82,7 @@ dbTest("user A gets 403 or 404 on every route with user B's ids, and nothing cha
   }
 });
 
-dbTest("a guest cannot write, and nobody acts on a user more powerful than themself", async () => {
+dbTest("requirePermission refuses a guest all writes, guardUserTarget stronger users", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);
@@ -128,10 +129,14 @@ dbTest("a guest cannot write, and nobody acts on a user more powerful than thems
 });
 
 dbTest(
-  "a custom role gets exactly its permissions; a revoked one is refused on the next request",
+  "POST /api/v1/rbac/roles makes a role of exactly its permissions, revoked on the next request",
   async () => {
     const app = await startTestApp();
-    const other = await startTestApp({ db: app.db });
+    // If the second instance cannot start, the first must not be left running.
+    const other = await startTestApp({ db: app.db }).catch(async (e) => {
+      await app.close();
+      throw e;
+    });
     try {
       const admin = await setupAdmin(app);
       const granted = new Set(["audit:read", "users:read", "roles:read"]);
@@ -179,11 +184,11 @@ dbTest(
       assertEquals(await audit(app), 403, "the next request on this instance");
       // The other instance learns through LISTEN/NOTIFY, long before its 30 s cache TTL.
       let status = 200;
-      for (let i = 0; i < 100 && status === 200; i++) {
-        status = await audit(other);
-        if (status === 200) await new Promise((r) => setTimeout(r, 20));
-      }
-      assertEquals(status, 403, "the other instance within two seconds");
+      await waitFor(async () => (status = await audit(other)) !== 200, {
+        message: "the other instance to refuse",
+        timeoutMs: 10_000,
+      });
+      assertEquals(status, 403, "the other instance");
 
       // Taking the role away works the same way (lowered privileges keep the session).
       assertEquals(
@@ -214,7 +219,7 @@ dbTest(
   },
 );
 
-dbTest("users:manage cannot grant libraries the granter cannot see", async () => {
+dbTest("PUT /api/v1/admin/users/{id}/libraries grants only what the granter sees", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);
@@ -247,7 +252,7 @@ dbTest("users:manage cannot grant libraries the granter cannot see", async () =>
   }
 });
 
-dbTest("the admin password routes do not bypass the current password for oneself", async () => {
+dbTest("/api/v1/admin/users/{id}/password routes refuse one's own account", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);

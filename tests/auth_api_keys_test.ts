@@ -8,7 +8,7 @@ import { assert, assertEquals } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
 import { call, createTestClock, createUser, setupAdmin } from "./auth_helpers.ts";
 
-dbTest("API keys are shown once, hashed, limited, expiring, recorded and revocable", async () => {
+dbTest("POST /users/me/api-keys shows a key once; it is hashed, limited, revocable", async () => {
   const clock = createTestClock();
   const app = await startTestApp({ clock });
   try {

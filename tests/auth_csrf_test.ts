@@ -8,7 +8,7 @@ import { assertEquals } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
 import { call, createUser, setupAdmin, USER_PASSWORD } from "./auth_helpers.ts";
 
-dbTest("cross-site POSTs with the session cookie are refused", async () => {
+dbTest("csrf refuses cross-site POSTs that carry the session cookie", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);
@@ -89,7 +89,7 @@ dbTest("cross-site POSTs with the session cookie are refused", async () => {
   }
 });
 
-dbTest("REVENGE_PUBLIC_URL is the origin cookie requests must come from", async () => {
+dbTest("csrf takes REVENGE_PUBLIC_URL as the one origin of cookie requests", async () => {
   const app = await startTestApp({ env: { REVENGE_PUBLIC_URL: "https://movies.example.org" } });
   try {
     await setupAdmin(app);

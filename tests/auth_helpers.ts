@@ -3,6 +3,7 @@
  * made through the admin API, and small HTTP helpers that speak as a Bearer
  * client or as a browser with the session cookie.
  */
+import { waitFor } from "./wait_for.ts";
 import type { Clock } from "../lib/model/clock.ts";
 import { assertEquals } from "./assert.ts";
 import type { TestApp } from "./harness.ts";
@@ -135,13 +136,11 @@ export function fill(template: string, values: Record<string, string> = {}): str
 export async function runSchedule(app: TestApp, token: string, name: string, timeoutMs = 20_000) {
   const run = await call(app, "POST", `/api/v1/admin/jobs/schedules/${name}/run`, { token });
   assertEquals(run.status, 201, JSON.stringify(run.body));
-  const deadline = Date.now() + timeoutMs;
   let job = run.body;
-  while (job.state !== "succeeded" && Date.now() < deadline) {
-    if (job.state === "dead" || job.state === "cancelled") break;
-    await new Promise((r) => setTimeout(r, 50));
+  await waitFor(async () => {
     job = (await call(app, "GET", `/api/v1/admin/jobs/${run.body.id}`, { token })).body;
-  }
+    return ["succeeded", "dead", "cancelled"].includes(job.state);
+  }, { message: () => `job ${name} to finish (${JSON.stringify(job)})`, timeoutMs });
   assertEquals(job.state, "succeeded", JSON.stringify(job));
   return job;
 }

@@ -11,7 +11,7 @@ import { call, fill, operations, setupAdmin } from "./auth_helpers.ts";
 
 const AUTH_ONLY = new Set(["GET /api/v1/users/me", "POST /api/v1/auth/logout"]);
 
-dbTest("every operation off the public allowlist answers 401 without credentials", async () => {
+dbTest("authenticate answers 401 without credentials off the public allowlist", async () => {
   const app = await startTestApp();
   try {
     await setupAdmin(app);

@@ -17,7 +17,7 @@ function longUnicode(): string {
   return chars.slice(0, 1024).join("");
 }
 
-dbTest("passwords are argon2id, any Unicode up to 1024 characters, never truncated", async () => {
+dbTest("createPasswordHasher hashes any Unicode up to 1024 chars whole, argon2id", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);
@@ -71,7 +71,7 @@ dbTest("passwords are argon2id, any Unicode up to 1024 characters, never truncat
   }
 });
 
-dbTest("raising the argon2 parameters re-hashes each password at its next login", async () => {
+dbTest("POST /api/v1/auth/login re-hashes a password once argon2 parameters rise", async () => {
   const app = await startTestApp();
   try {
     await setupAdmin(app);

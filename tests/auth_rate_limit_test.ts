@@ -119,11 +119,11 @@ async function bruteForce(env: Record<string, string>) {
   }
 }
 
-dbTest("brute force hits 429 per address and per account (memory limiter)", async () => {
+dbTest("POST /api/v1/auth/login limits brute force per address and account (memory)", async () => {
   await bruteForce({});
 });
 
-dbTest("brute force hits 429 per address and per account (Redis limiter)", async () => {
+dbTest("POST /api/v1/auth/login limits brute force per address and account (Redis)", async () => {
   const redis = await startRedis();
   try {
     await bruteForce({ REDIS_URL: redis.url });
@@ -133,7 +133,7 @@ dbTest("brute force hits 429 per address and per account (Redis limiter)", async
 });
 
 dbTest(
-  "a Unicode look-alike of a username neither logs in nor escapes its account's delay",
+  "POST /auth/login with a look-alike username neither logs in nor skips the delay",
   async () => {
     const clock = createTestClock();
     const app = await startTestApp({ clock, env: { REVENGE_TRUSTED_PROXIES: "127.0.0.1" } });

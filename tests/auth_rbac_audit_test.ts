@@ -14,7 +14,7 @@ import {
 } from "./auth_helpers.ts";
 import { ADMIN_PASSWORD } from "./auth_helpers.ts";
 
-dbTest("the seeded roles, the catalog and the rules of custom roles", async () => {
+dbTest("/api/v1/rbac serves the seeded roles and catalog and checks custom roles", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);
@@ -90,7 +90,7 @@ dbTest("the seeded roles, the catalog and the rules of custom roles", async () =
   }
 });
 
-dbTest("the audit log filters, pages and prunes past its retention", async () => {
+dbTest("GET /api/v1/admin/audit filters and pages; old entries are pruned", async () => {
   const clock = createTestClock();
   const env = {
     REVENGE_AUDIT_KEEP_DAYS: "30",
@@ -150,7 +150,7 @@ dbTest("the audit log filters, pages and prunes past its retention", async () =>
   }
 });
 
-dbTest("POST /rbac/roles grants a wildcard only to a holder of that wildcard", async () => {
+dbTest("POST /api/v1/rbac/roles grants a wildcard only to a holder of that wildcard", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);

@@ -21,7 +21,7 @@ const MIN = 60_000;
 const me = (app: TestApp, token: string) =>
   call(app, "GET", "/api/v1/users/me", { token }).then((r) => r.status);
 
-dbTest("sessions rotate on login and end on idle, absolute timeout and logout", async () => {
+dbTest("createSessionService rotates on login, ends on idle, max age and logout", async () => {
   const clock = createTestClock();
   const app = await startTestApp({
     clock,
@@ -86,7 +86,7 @@ dbTest("sessions rotate on login and end on idle, absolute timeout and logout", 
 });
 
 dbTest(
-  "password change, disabling, admin revocation and raised privileges end sessions",
+  "createSessionService ends sessions on password change, disabling, revocation and promotion",
   async () => {
     const app = await startTestApp();
     try {
@@ -214,7 +214,7 @@ dbTest(
   },
 );
 
-dbTest("the session cookie is HttpOnly and Lax, and Secure with __Host- over HTTPS", async () => {
+dbTest("setSessionCookie is HttpOnly and Lax, and Secure with __Host- over HTTPS", async () => {
   const app = await startTestApp({ env: { REVENGE_TRUSTED_PROXIES: "127.0.0.1" } });
   try {
     await setupAdmin(app);

@@ -2,7 +2,7 @@ import { assert, assertEquals } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
 import { ADMIN_PASSWORD, call } from "./auth_helpers.ts";
 
-dbTest("setup is the only way in until the first administrator exists", async () => {
+dbTest("POST /api/v1/setup is the only way in until the first administrator exists", async () => {
   const app = await startTestApp();
   try {
     assertEquals((await call(app, "GET", "/api/v1/setup")).body, { setupRequired: true });

@@ -6,7 +6,7 @@ import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
 import { call, createUser, login, setupAdmin, USER_PASSWORD } from "./auth_helpers.ts";
 
-dbTest("administrators create, find, change, disable and delete users", async () => {
+dbTest("/api/v1/admin/users creates, finds, changes, disables and deletes users", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);
@@ -116,7 +116,7 @@ dbTest("administrators create, find, change, disable and delete users", async ()
   }
 });
 
-dbTest("users change their own profile; registration is closed unless configured", async () => {
+dbTest("PATCH /users/me edits one's profile; POST /auth/register is off by default", async () => {
   const app = await startTestApp();
   const open = await startTestApp({ db: app.db, env: { REVENGE_OPEN_REGISTRATION: "true" } });
   try {
@@ -147,7 +147,7 @@ dbTest("users change their own profile; registration is closed unless configured
   }
 });
 
-dbTest("a one-time reset link sets a new password and ends every session", async () => {
+dbTest("POST /auth/password-reset takes a one-time link and ends every session", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);
@@ -215,7 +215,7 @@ dbTest("a one-time reset link sets a new password and ends every session", async
   }
 });
 
-dbTest("the public reset-password form refuses bodies over the body limit", async () => {
+dbTest("POST /reset-password refuses bodies over the body limit", async () => {
   const app = await startTestApp({ env: { REVENGE_BODY_LIMIT_BYTES: "4096" } });
   try {
     await setupAdmin(app);

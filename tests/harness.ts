@@ -1,8 +1,9 @@
 /**
  * Test helpers shared across files: a `dbTest` that turns off Deno's per-test
  * resource sanitizers (connection pools and servers live across the tests of
- * a file on purpose), and `startTestApp`, which runs the real Revenge
- * in-process on a free port against a database of its own.
+ * a file on purpose) and prints the test's log if it fails, and
+ * `startTestApp`, which runs the real Revenge in-process on a free port
+ * against a database of its own, logging into that test log.
  */
 import { loadConfig } from "../lib/config/config.ts";
 import type { AnyModule } from "../lib/registry/module.ts";
@@ -21,10 +22,36 @@ import { createMemoryRateLimitStore } from "../lib/auth/rate_limit_memory.ts";
 import { createRegistry } from "../lib/registry/registry.ts";
 import { type Revenge, startRevenge } from "../main.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
+import { withTestLog, writeTestLog } from "./test_log.ts";
 
-/** Deno.test without the resource and op sanitizers. */
+/**
+ * Deno.test without the resource and op sanitizers. What the servers and
+ * processes under test log goes to a file of this test (tests/test_log.ts),
+ * printed only if the test or one of its steps fails.
+ */
 export function dbTest(name: string, fn: (t: Deno.TestContext) => Promise<void> | void): void {
-  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+  Deno.test({
+    name,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn(t) {
+      let stepFailed = false;
+      // A failed step does not throw: it resolves false and fails the test afterwards.
+      const step = async (...args: Parameters<Deno.TestContext["step"]>) => {
+        const ok = await (t.step as (...a: typeof args) => Promise<boolean>)(...args);
+        if (!ok) stepFailed = true;
+        return ok;
+      };
+      const ctx = new Proxy(t, {
+        get(target, prop) {
+          if (prop === "step") return step;
+          const v = Reflect.get(target, prop, target);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+      return withTestLog(name, () => fn(ctx), () => stepFailed);
+    },
+  });
 }
 
 /** A running app for a test. */
@@ -44,6 +71,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse a database instead of creating one. */
   db?: TestDatabase;
+  /** Default: level info, readable lines, into the running test's log (printed if it fails). */
   logger?: Logger;
   /** Injectable clock (session timeouts, expiries, retention). */
   clock?: Clock;
@@ -67,7 +95,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     file: {},
   }) as unknown as Config;
   const revenge = await startRevenge(config, {
-    logger: options.logger ?? createLogger({ level: "error", format: "pretty" }),
+    logger: options.logger ??
+      createLogger({ level: "info", format: "pretty", write: writeTestLog }),
     clock: options.clock,
     modules,
   });

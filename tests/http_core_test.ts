@@ -168,7 +168,7 @@ dbTest("createApp answers 503 on the API until start-up has finished", async () 
   await problemOf(res);
 });
 
-dbTest("access log has one line per request with no secrets and trusted-proxy client", async () => {
+dbTest("accessLog writes a line per request, no secrets, the trusted-proxy client", async () => {
   const captured: string[] = [];
   const logger = createLogger({ write: (l) => captured.push(l) });
   for (const [proxies, expected] of [["", "127.0.0.1"], ["127.0.0.1", "203.0.113.9"]]) {
@@ -199,7 +199,7 @@ dbTest("access log has one line per request with no secrets and trusted-proxy cl
   }
 });
 
-dbTest("access log writes probe lines only for failed probes", async () => {
+dbTest("accessLog writes probe lines only for failed probes", async () => {
   const app = makeApp({ routes: true });
   lines.length = 0;
   for (const path of ["/healthz", "/readyz", "/startupz"]) {
@@ -215,6 +215,6 @@ dbTest("access log writes probe lines only for failed probes", async () => {
   assertEquals(logged().length, 2);
 });
 
-dbTest("http core test database is dropped", async () => {
+dbTest("TestDatabase.drop removes the http core tests' database", async () => {
   await db.drop();
 });

@@ -44,7 +44,7 @@ Deno.test("isValidHostHeader accepts host[:port] only", () => {
   }
 });
 
-dbTest("Host with a path, userinfo or spaces answers 400 and never reroutes", async () => {
+dbTest("hostHeader answers 400 to a Host with path, userinfo, spaces; no reroute", async () => {
   const app = await startTestApp();
   try {
     const admin = await setupAdmin(app);
@@ -90,7 +90,7 @@ async function resetLink(url: string, token: string, host: string) {
 }
 
 dbTest(
-  "POST /admin/users/{id}/password-reset-link never points at the request's Host",
+  "POST /api/v1/admin/users/{id}/password-reset-link never points at the request's Host",
   async () => {
     const plain = await startTestApp();
     const listed = await startTestApp({

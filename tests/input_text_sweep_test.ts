@@ -74,7 +74,7 @@ function namesField(body: { errors?: { path: string }[] }, field: string): boole
   return (body?.errors ?? []).some((e) => e.path === field);
 }
 
-dbTest("every operation answers 400 naming the field for NUL and lone surrogates", async () => {
+dbTest("defaultValidationHook answers 400 naming the field for NUL, lone surrogates", async () => {
   const app = await startTestApp({ env: { REVENGE_API_RATE_LIMIT: "100000" } });
   try {
     const admin = await setupAdmin(app);

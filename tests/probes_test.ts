@@ -1,7 +1,7 @@
 import { assertEquals } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
 
-dbTest("probes report alive, started and ready once migrations are applied", async () => {
+dbTest("GET /healthz, /startupz, /readyz say alive, started and ready once migrated", async () => {
   const app = await startTestApp();
   try {
     for (const [path, status] of [["/healthz", "ok"], ["/startupz", "started"]]) {

@@ -1,8 +1,10 @@
 /**
  * Runs Revenge as a real subprocess (`deno run main.ts`) for tests of start-up,
  * signals and crashes, and finds the PostgreSQL processes that belong to a
- * data dir.
+ * data dir. The child's log (embedded PostgreSQL included) goes to the test
+ * log, printed if the test fails.
  */
+import { pipeToTestLog } from "./test_log.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -15,6 +17,8 @@ export interface RevengeProcess {
   listening: Promise<string>;
   /** Resolves with the exit status. */
   status: Promise<Deno.CommandStatus>;
+  /** Resolves once stderr has been read to its end (every line is in `lines`). */
+  drained: Promise<void>;
 }
 
 /** Starts `deno run -A main.ts` with the given environment (JSON logs). */
@@ -34,27 +38,40 @@ export function spawnRevenge(env: Record<string, string>): RevengeProcess {
   }).spawn();
   const lines: string[] = [];
   const { promise: listening, resolve: onUrl, reject: onEnd } = Promise.withResolvers<string>();
-  (async () => {
-    let buf = "";
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      buf += chunk;
-      let i;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        lines.push(line);
-        try {
-          const j = JSON.parse(line);
-          if (j.msg === "listening") onUrl(j.url);
-        } catch { /* not JSON */ }
-      }
-    }
-    if (buf) lines.push(buf);
-    onEnd(new Error("revenge exited before listening:\n" + lines.join("\n")));
-  })();
+  const drained = pipeToTestLog(child.stderr, `[revenge ${child.pid}]`, (line) => {
+    lines.push(line);
+    try {
+      const j = JSON.parse(line);
+      if (j.msg === "listening") onUrl(j.url);
+    } catch { /* not JSON */ }
+  }).then(() => onEnd(new Error("revenge exited before listening:\n" + lines.join("\n"))));
   child.stdout.cancel();
   listening.catch(() => {});
-  return { child, lines, listening, status: child.status };
+  return { child, lines, listening, status: child.status, drained };
+}
+
+/**
+ * Clean-up for a test's `finally`: a child still running is sent SIGTERM,
+ * then SIGKILL if it has not exited within `timeoutMs`.
+ */
+export async function stopRevenge(p: RevengeProcess, timeoutMs = 15_000): Promise<void> {
+  let exited = false;
+  const status = p.status.then(() => void (exited = true));
+  await Promise.resolve();
+  const signal = (s: Deno.Signal) => {
+    try {
+      p.child.kill(s);
+    } catch { /* already gone */ }
+  };
+  if (!exited) signal("SIGTERM");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([status, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+  clearTimeout(timer);
+  if (!exited) {
+    signal("SIGKILL");
+    await status;
+  }
+  await p.drained;
 }
 
 /** Polls `url` until it answers `status` or `timeoutMs` passes; returns the last status. */

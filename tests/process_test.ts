@@ -5,7 +5,14 @@
 import postgres from "postgres";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { dbTest } from "./harness.ts";
-import { postgresPids, spawnRevenge, waitForStatus, waitNoPostgres } from "./process.ts";
+import {
+  postgresPids,
+  spawnRevenge,
+  stopRevenge,
+  waitForStatus,
+  waitNoPostgres,
+} from "./process.ts";
+import { waitFor } from "./wait_for.ts";
 import { parseDatabaseUrl } from "../lib/db/client.ts";
 
 async function tempDataDir(): Promise<string> {
@@ -15,7 +22,8 @@ async function tempDataDir(): Promise<string> {
 async function exitOf(env: Record<string, string>) {
   const p = spawnRevenge(env);
   const status = await p.status;
-  await new Promise((r) => setTimeout(r, 50));
+  // The exit can be seen before the last stderr lines have been read.
+  await p.drained;
   return { code: status.code, lines: p.lines.filter((l) => l.trim()) };
 }
 
@@ -66,8 +74,8 @@ dbTest("main exits with one line when the data dir is not writable", async () =>
 
 dbTest("main on SIGTERM exits 0 and leaves no PostgreSQL behind", async () => {
   const dir = await tempDataDir();
+  const p = spawnRevenge({ REVENGE_DATA_DIR: dir });
   try {
-    const p = spawnRevenge({ REVENGE_DATA_DIR: dir });
     const url = await p.listening;
     assertEquals(await waitForStatus(url + "/readyz", 200), 200);
     assert(postgresPids(dir).length > 0, "embedded PostgreSQL should be running");
@@ -78,6 +86,8 @@ dbTest("main on SIGTERM exits 0 and leaves no PostgreSQL behind", async () => {
     assert(Date.now() - t0 < 15_000, "shutdown took longer than 15 s");
     assertEquals(postgresPids(dir), [], "postgres processes left after exit");
   } finally {
+    await stopRevenge(p);
+    await waitNoPostgres(dir);
     await Deno.remove(dir, { recursive: true });
   }
 });
@@ -86,8 +96,14 @@ dbTest(
   "main after kill -9 or a stale postmaster.pid starts again with one PostgreSQL and no data lost",
   async () => {
     const dir = await tempDataDir();
+    const started: ReturnType<typeof spawnRevenge>[] = [];
+    const spawn = (env: Record<string, string>) => {
+      const p = spawnRevenge(env);
+      started.push(p);
+      return p;
+    };
     try {
-      const first = spawnRevenge({ REVENGE_DATA_DIR: dir });
+      const first = spawn({ REVENGE_DATA_DIR: dir });
       const url1 = await first.listening;
       assertEquals(await waitForStatus(url1 + "/readyz", 200), 200);
       const sql = socketSql(dir);
@@ -96,7 +112,7 @@ dbTest(
       first.child.kill("SIGKILL");
       await first.status;
 
-      const second = spawnRevenge({ REVENGE_DATA_DIR: dir });
+      const second = spawn({ REVENGE_DATA_DIR: dir });
       const url2 = await second.listening;
       assertEquals(await waitForStatus(url2 + "/readyz", 200), 200);
       const masters = postgresPids(dir).filter((pid) => {
@@ -121,13 +137,15 @@ dbTest(
         `${dir}/postgres/data/postmaster.pid`,
         `${Deno.pid}\n${dir}/postgres/data\n0\n5432\n\n\n0 0\nready\n`,
       );
-      const third = spawnRevenge({ REVENGE_DATA_DIR: dir });
+      const third = spawn({ REVENGE_DATA_DIR: dir });
       const url3 = await third.listening;
       assertEquals(await waitForStatus(url3 + "/readyz", 200), 200);
       third.child.kill("SIGTERM");
       assertEquals((await third.status).code, 0);
       assertEquals(await waitNoPostgres(dir), []);
     } finally {
+      await Promise.all(started.map((p) => stopRevenge(p)));
+      await waitNoPostgres(dir);
       await Deno.remove(dir, { recursive: true });
     }
   },
@@ -135,8 +153,8 @@ dbTest(
 
 dbTest("main restarts the embedded PostgreSQL when it dies", async () => {
   const dir = await tempDataDir();
+  const p = spawnRevenge({ REVENGE_DATA_DIR: dir });
   try {
-    const p = spawnRevenge({ REVENGE_DATA_DIR: dir });
     const url = await p.listening;
     assertEquals(await waitForStatus(url + "/readyz", 200), 200);
     const pidFile = Deno.readTextFileSync(`${dir}/postgres/data/postmaster.pid`);
@@ -155,6 +173,8 @@ dbTest("main restarts the embedded PostgreSQL when it dies", async () => {
     assertEquals((await p.status).code, 0);
     assertEquals(await waitNoPostgres(dir), []);
   } finally {
+    await stopRevenge(p);
+    await waitNoPostgres(dir);
     await Deno.remove(dir, { recursive: true });
   }
 });
@@ -205,7 +225,11 @@ dbTest("main with an unreachable DATABASE_URL stays up, answers 503, and recover
   try {
     const url = await p.listening;
     assertEquals(await waitForStatus(url + "/healthz", 200), 200);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Not just at the start: still 503 after the database has been tried and retried.
+    await waitFor(
+      () => p.lines.filter((l) => l.includes("database not reachable yet")).length >= 2,
+      { message: "two failed attempts to reach the database" },
+    );
     for (const path of ["/readyz", "/startupz", "/api/v1/system/info"]) {
       const res = await fetch(url + path);
       await res.body?.cancel();
@@ -213,9 +237,10 @@ dbTest("main with an unreachable DATABASE_URL stays up, answers 503, and recover
     }
     stop = startForwarder(port);
     assertEquals(await waitForStatus(url + "/readyz", 200, 30_000), 200);
-  } finally {
     p.child.kill("SIGTERM");
     assertEquals((await p.status).code, 0);
+  } finally {
+    await stopRevenge(p);
     stop();
     await Deno.remove(dir, { recursive: true });
   }

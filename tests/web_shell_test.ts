@@ -18,12 +18,18 @@ function assertClean(rec: PageRecord): void {
   assertEquals(rec.errors, [], "console errors, exceptions or failed requests");
 }
 
-dbTest("web shell renders, hydrates and serves its assets in Chromium", async (t) => {
+dbTest("GET / renders, hydrates and serves its assets in Chromium", async (t) => {
   const app = await startTestApp();
-  const browser = await launchBrowser([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]);
+  // If Chromium cannot start, the app must not be left running.
+  const browser = await launchBrowser([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]).catch(
+    async (e) => {
+      await app.close();
+      throw e;
+    },
+  );
   const origin = `http://${HOST}:${app.revenge.port}`;
   try {
-    await t.step("home page renders on the server without JavaScript", async () => {
+    await t.step("GET / renders on the server without JavaScript", async () => {
       const ctx = await browser.newContext({ javaScriptEnabled: false });
       const page = await ctx.newPage();
       const rec = await watchPage(page);
@@ -49,7 +55,7 @@ dbTest("web shell renders, hydrates and serves its assets in Chromium", async (t
       await page.close();
     });
 
-    await t.step("Swagger UI renders every operation from our own origin", async () => {
+    await t.step("GET /api/docs renders every operation in Swagger UI, same origin", async () => {
       const doc = await (await app.fetch("/api/openapi.json")).json();
       const paths = Object.keys(doc.paths);
       assert(paths.includes("/api/v1/system/info"), "system info is documented");
@@ -110,7 +116,6 @@ dbTest("web shell renders, hydrates and serves its assets in Chromium", async (t
       assert((await stale.text()).length > 0, "a stale ETag gets the file");
     });
   } finally {
-    await browser.close();
-    await app.close();
+    await browser.close().finally(() => app.close());
   }
 });

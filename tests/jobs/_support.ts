@@ -14,6 +14,7 @@ import { JOBS_KINDS as JOB_KINDS } from "../../lib/jobs/module.ts";
 import { createLogger } from "../../lib/observability/logger.ts";
 import { createTestDatabase, type TestDatabase } from "../db.ts";
 import { TEST_KINDS } from "../fixtures/job_test_kinds.ts";
+import { waitFor as waitForState } from "../wait_for.ts";
 
 /** Production and test kinds together. */
 export const ALL_KINDS = { ...JOB_KINDS, ...TEST_KINDS };
@@ -94,19 +95,16 @@ export async function startTestRunner(
   };
 }
 
-/** Polls `fn` until it returns a truthy value; fails after `timeoutMs`. */
-export async function waitFor<T>(
+/**
+ * Polls `fn` until it returns a truthy value; fails after `timeoutMs`. The
+ * job tests' spelling of {@linkcode waitForState} from tests/wait_for.ts.
+ */
+export function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   timeoutMs = 60_000,
 ): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return waitForState(fn, { message: what, timeoutMs });
 }
 
 /** A job's row, as stored. */

@@ -180,6 +180,6 @@ dbTest(
   },
 );
 
-dbTest("JobAdminService teardown", async () => {
+dbTest("TestDatabase.drop removes the JobAdminService tests' database", async () => {
   await db.drop();
 });

@@ -46,7 +46,7 @@ function assertDelayBands(retryInMs: (number | undefined)[], nominal: number[]) 
 }
 
 dbTest(
-  "job runner reruns the job of a worker stuck mid-job after its lease expires, attempt + 1, dead at max, nothing else touched",
+  "createJobRunner reruns the job of a worker stuck mid-job after its lease expires, attempt + 1, dead at max, nothing else touched",
   async () => {
     await reset();
     const { before, snapshot } = await bystanders();
@@ -89,7 +89,7 @@ dbTest(
 );
 
 dbTest(
-  "job runner retries a job that crashes its worker with growing back-off, then marks it dead, while other jobs flow",
+  "createJobRunner retries a job that crashes its worker with growing back-off, then marks it dead, while other jobs flow",
   async () => {
     await reset();
     const crash = await queue.enqueue("test.crash", {});
@@ -128,7 +128,7 @@ dbTest(
 );
 
 dbTest(
-  "job runner retries an always-failing job with back-off growing to the cap, then marks it dead, while other jobs flow",
+  "createJobRunner retries an always-failing job with back-off growing to the cap, then marks it dead, while other jobs flow",
   async () => {
     await reset();
     const failing = await queue.enqueue("test.fail", {});
@@ -136,10 +136,11 @@ dbTest(
     const others: string[] = [];
     try {
       // Feed other work while the failing job retries.
-      while ((await jobRow(db.sql, failing.id)).state !== "dead") {
+      await waitFor("the failing job to die", async () => {
+        if ((await jobRow(db.sql, failing.id)).state === "dead") return true;
         others.push((await queue.enqueue("test.record", { tag: "done" })).id);
-        await new Promise((res) => setTimeout(res, 20));
-      }
+        return false;
+      });
       await waitFor("the other jobs", async () => {
         const [{ n }] = await db.sql<{ n: number }[]>`
         select count(*)::int as n from jobs where kind = 'test.record' and state <> 'succeeded'`;
@@ -168,7 +169,7 @@ dbTest(
 );
 
 dbTest(
-  "job runner ignores a stale worker finishing after its job was rescued and claimed again: 0 rows, effects rolled back",
+  "createJobRunner ignores a stale worker finishing after its job was rescued and claimed again: 0 rows, effects rolled back",
   async () => {
     await reset();
     const { id } = await queue.enqueue("test.stale", { blockMs: 2_500 });
@@ -193,7 +194,7 @@ dbTest(
 );
 
 dbTest(
-  "job runner keeps renewing a job claimed again by the worker whose stale run of it is still unwinding",
+  "createJobRunner keeps renewing a job claimed again by the worker whose stale run of it is still unwinding",
   async () => {
     await reset();
     // Attempt 1 blocks past its lease; attempt 2 is claimed no earlier than that lease's
@@ -219,8 +220,9 @@ dbTest(
 );
 
 dbTest(
-  "job runner aborts a handler at its lease deadline when the heartbeat hangs",
+  "createJobRunner aborts a handler at its lease deadline when the heartbeat hangs",
   async () => {
+    await reset();
     const { id } = await queue.enqueue("test.wait_mark", {});
     const r = await startTestRunner(db, { workers: 1 });
     const release = Promise.withResolvers<void>();
@@ -237,7 +239,8 @@ dbTest(
         locked.resolve();
         await release.promise;
       });
-      await locked.promise;
+      // A transaction that fails before it holds the lock must fail the test, not hang it.
+      await Promise.race([locked.promise, holding]);
       await waitFor(
         "the handler to be aborted for its lost lease",
         async () => (await marksOf(db.sql, id)).some((m) => m.tag === "abort:LeaseLostError"),
@@ -251,6 +254,6 @@ dbTest(
   },
 );
 
-dbTest("job runner faults teardown", async () => {
+dbTest("TestDatabase.drop removes the job runner fault tests' database", async () => {
   await db.drop();
 });

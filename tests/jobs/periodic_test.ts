@@ -8,7 +8,7 @@ import { createJobsDatabase, startTestRunner, waitFor } from "./_support.ts";
 
 const db = await createJobsDatabase();
 
-dbTest("job scheduler with three instances fires a periodic schedule once per period", async () => {
+dbTest("createScheduler on three instances fires a schedule once per period", async () => {
   const schedule = {
     name: "every-second",
     cron: "* * * * * *",
@@ -43,6 +43,6 @@ dbTest("job scheduler with three instances fires a periodic schedule once per pe
   assertEquals(marks, periods.length);
 });
 
-dbTest("job scheduler teardown", async () => {
+dbTest("TestDatabase.drop removes the scheduler test's database", async () => {
   await db.drop();
 });

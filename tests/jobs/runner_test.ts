@@ -26,7 +26,7 @@ async function drain(state = "succeeded") {
 }
 
 dbTest(
-  "job runner runs each of M jobs exactly once across N workers in two instances",
+  "createJobRunner runs each of M jobs exactly once across N workers in two instances",
   async () => {
     const queues = ["default", "metadata", "images"] as const;
     const ids: string[] = [];
@@ -59,7 +59,7 @@ dbTest(
   },
 );
 
-dbTest("job runner honours priority, then run_at, within a queue", async () => {
+dbTest("createJobRunner honours priority, then run_at, within a queue", async () => {
   await reset();
   const low = await queue.enqueue("test.record", { tag: "p5" }, { queue: "scan", priority: 5 });
   const high = await queue.enqueue("test.record", { tag: "p1" }, { queue: "scan", priority: 1 });
@@ -75,7 +75,7 @@ dbTest("job runner honours priority, then run_at, within a queue", async () => {
   assertEquals(order.map((o) => o.job_id), [high.id, mid.id, low.id]);
 });
 
-dbTest("job runner never runs more jobs of a queue at once than its concurrency", async () => {
+dbTest("createJobRunner keeps a queue's running jobs within its concurrency", async () => {
   await reset();
   for (let i = 0; i < 6; i++) await queue.enqueue("test.linger", { ms: 60 }, { queue: "scan" });
   const r = await startTestRunner(db, { workers: 2, concurrency: { scan: 1 } });
@@ -94,24 +94,33 @@ dbTest("job runner never runs more jobs of a queue at once than its concurrency"
   assertEquals(marks.length, 12);
 });
 
-dbTest("job runner starts a scheduled job only once its run_at has come", async () => {
+dbTest("createJobRunner starts a scheduled job only once its run_at has come", async () => {
   await reset();
-  const runAt = new Date(Date.now() + 1_500);
-  const { id } = await queue.enqueue("test.record", { tag: "done" }, { runAt });
   const r = await startTestRunner(db);
   try {
-    await new Promise((res) => setTimeout(res, 500));
-    assertEquals((await jobRow(db.sql, id)).state, "available");
+    // A live runner first, so the scheduled job is passed over by claims that do happen.
+    const warm = await queue.enqueue("test.record", { tag: "warm" });
+    await waitFor("a due job to run", async () => (await jobRow(db.sql, warm.id)).finished_at);
+    const { id } = await queue.enqueue("test.record", { tag: "done" }, {
+      runAt: new Date(Date.now() + 2_000),
+    });
+    const probe = await queue.enqueue("test.record", { tag: "probe" });
     await drain();
+    const [due, early] = [await jobRow(db.sql, id), await jobRow(db.sql, probe.id)];
+    // Compared in the database's clock, as the claim compares them.
+    const [{ attempted_at }] = await db.sql<{ attempted_at: Date }[]>`
+      select attempted_at from jobs where id = ${id}`;
+    assert(attempted_at >= due.run_at, "ran before its run_at");
+    assert(
+      early.finished_at! < due.run_at,
+      "the runner should have run a due job while the scheduled one was waiting",
+    );
   } finally {
     await r.stop();
   }
-  const [{ attempted_at }] = await db.sql<{ attempted_at: Date }[]>`
-    select attempted_at from jobs where id = ${id}`;
-  assert(attempted_at.getTime() >= runAt.getTime(), "ran before its run_at");
 });
 
-dbTest("job runner aborts a handler at its kind's timeout and retries the job", async () => {
+dbTest("createJobRunner aborts a handler at its kind's timeout and retries the job", async () => {
   await reset();
   const kinds = { ...ALL_KINDS, "test.wait": { ...ALL_KINDS["test.wait"], timeoutMs: 300 } };
   const { id } = await queue.enqueue("test.wait", {}, { maxAttempts: 1 });
@@ -126,7 +135,7 @@ dbTest("job runner aborts a handler at its kind's timeout and retries the job", 
   assertEquals(row.attempt, 1);
 });
 
-dbTest("job runner stores a handler's progress", async () => {
+dbTest("createJobRunner stores a handler's progress", async () => {
   await reset();
   const { id } = await queue.enqueue("test.progress", {});
   const r = await startTestRunner(db);
@@ -138,24 +147,32 @@ dbTest("job runner stores a handler's progress", async () => {
   }
 });
 
-dbTest("job runner shutdown lets running jobs finish before the deadline", async () => {
+dbTest("JobRunner.stop lets running jobs finish before the deadline", async () => {
   await reset();
   const { id } = await queue.enqueue("test.linger", { ms: 400 });
   const r = await startTestRunner(db);
-  await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
-  await r.stop(5_000);
+  try {
+    await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
+    await r.stop(5_000);
+  } finally {
+    await r.stop(0); // the same stop if it already ran
+  }
   const row = await jobRow(db.sql, id);
   assertEquals([row.state, row.attempt], ["succeeded", 1]);
 });
 
 dbTest(
-  "job runner shutdown gives leases back after the deadline, without using an attempt",
+  "JobRunner.stop gives leases back after the deadline, without using an attempt",
   async () => {
     await reset();
     const { id } = await queue.enqueue("test.hang", {});
     const r = await startTestRunner(db);
-    await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
-    await r.stop(200);
+    try {
+      await waitFor("start", async () => (await jobRow(db.sql, id)).state === "running");
+      await r.stop(200);
+    } finally {
+      await r.stop(0); // the same stop if it already ran
+    }
     const row = await jobRow(db.sql, id);
     assertEquals([row.state, row.attempt, row.lease_expires_at], ["available", 0, null]);
     // Another instance takes it straight away.
@@ -169,7 +186,7 @@ dbTest(
 );
 
 dbTest(
-  "job runner runs jobs.prune, which deletes only finished jobs past the retention",
+  "createJobRunner runs jobs.prune, which deletes only finished jobs past the retention",
   async () => {
     await reset();
     const ids: Record<string, string> = {};
@@ -208,6 +225,6 @@ dbTest(
   },
 );
 
-dbTest("job runner teardown", async () => {
+dbTest("TestDatabase.drop removes the job runner tests' database", async () => {
   await db.drop();
 });

@@ -6,6 +6,7 @@
 import { createJobRepo } from "../../lib/db/job_repo.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { dbTest } from "../harness.ts";
+import { pipeToTestLog } from "../test_log.ts";
 import {
   createJobsDatabase,
   jobRow,
@@ -19,16 +20,18 @@ const db = await createJobsDatabase();
 const queue = testQueue(db.sql);
 const fixture = new URL("../fixtures/job_runner_process.ts", import.meta.url).pathname;
 
-function spawnRunner(): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
+/** The runner process; its stderr goes to the test log (printed if the test fails). */
+function spawnRunner(): { child: Deno.ChildProcess; drained: Promise<void> } {
+  const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", fixture, db.url],
     stdout: "null",
-    stderr: "inherit",
+    stderr: "piped",
   }).spawn();
+  return { child, drained: pipeToTestLog(child.stderr, `[runner ${child.pid}]`) };
 }
 
 async function killDuring(id: string, attempt: number): Promise<Date> {
-  const child = spawnRunner();
+  const { child, drained } = spawnRunner();
   try {
     await waitFor(
       `attempt ${attempt} to start`,
@@ -38,6 +41,7 @@ async function killDuring(id: string, attempt: number): Promise<Date> {
   } finally {
     child.kill("SIGKILL");
     await child.status;
+    await drained;
   }
   const row = await jobRow(db.sql, id);
   assertEquals([row.state, row.attempt], ["running", attempt]);
@@ -45,7 +49,7 @@ async function killDuring(id: string, attempt: number): Promise<Date> {
 }
 
 dbTest(
-  "job runner killed with SIGKILL mid-job: the job reruns after its lease expires with attempt + 1, then is dead at max, nothing else touched",
+  "createJobRunner killed with SIGKILL mid-job: the job reruns after its lease expires with attempt + 1, then is dead at max, nothing else touched",
   async () => {
     const later = await queue.enqueue("test.record", { tag: "later" }, {
       runAt: new Date(Date.now() + 3_600_000),
@@ -81,6 +85,6 @@ dbTest(
   },
 );
 
-dbTest("job runner sigkill teardown", async () => {
+dbTest("TestDatabase.drop removes the SIGKILL test's database", async () => {
   await db.drop();
 });
