@@ -18,6 +18,10 @@ import { adminJobs } from "./api/admin_jobs.ts";
 import { docs } from "./docs.ts";
 import { staticFiles } from "./static.ts";
 import { home } from "./index.tsx";
+import { setupPage } from "./setup.tsx";
+import { loginPage } from "./login.tsx";
+import { logoutPage } from "./logout.ts";
+import { securityPage } from "./settings/security.tsx";
 
 /** Adds all routes to `app`. */
 export function mountRoutes(app: OpenAPIHono<AppEnv>): OpenAPIHono<AppEnv> {
@@ -37,6 +41,10 @@ export function mountRoutes(app: OpenAPIHono<AppEnv>): OpenAPIHono<AppEnv> {
   app.route("/api/docs", docs);
   app.route("/static", staticFiles);
   app.route("/", home);
+  app.route("/setup", setupPage);
+  app.route("/login", loginPage);
+  app.route("/logout", logoutPage);
+  app.route("/settings/security", securityPage);
   app.route("/reset-password", resetPassword);
   return app;
 }

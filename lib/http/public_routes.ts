@@ -42,9 +42,12 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   // The API description and its viewer.
   { method: "GET", path: "/api/openapi.json", beforeSetup: true },
   { method: "GET", path: "/api/docs", prefix: true, beforeSetup: true },
-  // The web shell: assets and the home page (which shows login or setup).
+  // The web shell: assets, the home page, and the pages that get credentials. Before setup
+  // every page but /setup redirects there (the setup gate).
   { method: "GET", path: "/static", prefix: true, beforeSetup: true },
   { method: "GET", path: "/", beforeSetup: true },
+  { method: "GET", path: "/setup", beforeSetup: true },
+  { method: "GET", path: "/login" },
 ];
 
 function matches(r: PublicRoute, method: string, path: string): boolean {

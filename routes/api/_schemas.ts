@@ -279,7 +279,8 @@ export const PasskeyAssertionSchema = z.object({
   response: z.object({
     clientDataJSON: B64u(8192),
     authenticatorData: B64u(8192),
-    signature: B64u(2048),
+    // Post-quantum (ML-DSA) signatures run to some 4.6 KB; Chromium offers them.
+    signature: B64u(16384),
     userHandle: B64u(128).optional(),
   }),
   clientExtensionResults: z.record(z.string().max(64), z.unknown()).default({}),
@@ -296,7 +297,7 @@ export const PasskeyAttestationSchema = z.object({
     attestationObject: B64u(65536),
     transports: z.array(z.string().min(1).max(32)).max(10).optional(),
     authenticatorData: B64u(65536).optional(),
-    publicKey: B64u(8192).optional(),
+    publicKey: B64u(16384).optional(),
     publicKeyAlgorithm: z.number().int().optional(),
   }),
   clientExtensionResults: z.record(z.string().max(64), z.unknown()).default({}),

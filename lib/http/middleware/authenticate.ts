@@ -6,13 +6,17 @@
  * the caller is comes only from the credential, never from a parameter. A
  * session that must enrol a second factor first (its user's role requires
  * one) reaches only the enrolment routes (`mfa_enrolment_routes.ts`); every
- * other non-public route answers 403.
+ * other non-public route answers 403. A browser navigating to a page gets
+ * redirects instead: to `/login?next=<this page>` without a session, to
+ * `/settings/security` while it must enrol.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { MfaEnrolmentRequiredError, UnauthorizedError } from "../../model/errors.ts";
 import type { CredentialSource } from "../../auth/authenticator.ts";
 import { isMfaEnrolmentRoute } from "../mfa_enrolment_routes.ts";
 import { isPublicRoute } from "../public_routes.ts";
+import { isPageRequest, pathWithQuery } from "../page_request.ts";
+import { loginUrl } from "../../model/next_path.ts";
 import { clearSessionCookie, readSessionCookie } from "../session_cookie.ts";
 import type { AppEnv } from "../types.ts";
 
@@ -52,6 +56,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         c.set("authVia", VIA[cred.source]);
       } else if (!isPublic) {
         if (cred.source === "cookie") clearSessionCookie(c);
+        if (isPageRequest(c)) return c.redirect(loginUrl(pathWithQuery(c)), 303);
         throw new UnauthorizedError(
           "The session or API key is invalid or has expired; log in again.",
         );
@@ -61,6 +66,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     }
     const principal = c.get("principal");
     if (!isPublic && !principal) {
+      if (isPageRequest(c)) return c.redirect(loginUrl(pathWithQuery(c)), 303);
       throw new UnauthorizedError(
         "Authentication required: log in, or send a Bearer token or X-Api-Key.",
       );
@@ -68,6 +74,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     if (
       !isPublic && principal?.mfaEnrolmentRequired && !isMfaEnrolmentRoute(c.req.method, c.req.path)
     ) {
+      if (isPageRequest(c)) return c.redirect("/settings/security", 303);
       throw new MfaEnrolmentRequiredError(
         "Your role requires a second factor: set one up first (POST /api/v1/mfa/totp/setup, " +
           "then POST /api/v1/mfa/totp/verify). Until then only enrolment, GET /api/v1/users/me " +
