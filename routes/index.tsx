@@ -28,5 +28,5 @@ export default function Home(props: HomeProps) {
 
 /** Page routes, mounted at `/`. */
 export const home = new Hono<AppEnv>().get("/", async (c) => {
-  return renderPage(<Home {...await handler(c)} />, { title: "Revenge" });
+  return renderPage(<Home {...await handler(c)} />, { title: "Revenge", user: c.var.principal });
 });

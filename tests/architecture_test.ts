@@ -156,7 +156,9 @@ const ALLOWED: Record<Layer, { layers: string[]; packages: RegExp; why: string }
       "domain",
       "lib-root",
     ],
-    packages: /^(zod|ioredis|@node-rs\/argon2|@zxcvbn-ts\/.*|otplib|uqr|node:.*)$/,
+    // @simplewebauthn/server: WebAuthn verification, in lib/auth only (passkeys).
+    packages:
+      /^(zod|ioredis|@node-rs\/argon2|@zxcvbn-ts\/.*|otplib|uqr|@simplewebauthn\/server|node:.*)$/,
     why: "domain services know nothing of HTTP, pages or workers",
   },
   http: {
@@ -188,7 +190,8 @@ const ALLOWED: Record<Layer, { layers: string[]; packages: RegExp; why: string }
   },
   islands: {
     layers: ["islands", "ui", "model"],
-    packages: /^(preact(\/.*)?|@preact\/signals)$/,
+    // @simplewebauthn/browser: the WebAuthn ceremonies of the login and security pages.
+    packages: /^(preact(\/.*)?|@preact\/signals|@simplewebauthn\/browser)$/,
     why: "islands run in the browser: preact, lib/ui and lib/model only",
   },
   workers: {

@@ -30,6 +30,7 @@ function bodyFor(method: string, template: string): unknown {
   if (template === "/api/v1/admin/users" && method === "POST") {
     return { username: "intruder", password: "a strong enough password", roles: ["admin"] };
   }
+  if (method === "PATCH" && template.includes("/webauthn/credentials/")) return { name: "pwned" };
   if (method === "PATCH") return { displayName: "pwned" };
   return undefined;
 }

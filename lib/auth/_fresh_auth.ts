@@ -13,7 +13,12 @@ import { createSessionRepo } from "../db/session_repo.ts";
 import { createUserRepo } from "../db/user_repo.ts";
 import type { AuditContext } from "../model/account.ts";
 import type { Clock } from "../model/clock.ts";
-import { ForbiddenError, NotFoundError, UnauthorizedError } from "../model/errors.ts";
+import {
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+  ValidationError,
+} from "../model/errors.ts";
 import type { StepUpProof } from "../model/mfa.ts";
 import type { Principal } from "../model/permissions.ts";
 import type { AccessCache } from "./access_cache.ts";
@@ -76,6 +81,12 @@ export function createFreshAuth(deps: FreshAuthDeps): FreshAuth {
     }
     if (proof.code !== undefined) {
       const method = proof.method ?? "totp";
+      if (method === "webauthn") {
+        throw new ValidationError(
+          "A passkey confirms at its own ceremony; send your password or a code here.",
+          { issues: [{ path: "body.method", message: "not a code method" }] },
+        );
+      }
       const attempt = await deps.mfaThrottle.begin(userId);
       const ok = await transact(sql, deps.cache, async (tx) => {
         if (!await deps.factors[method].verify(tx, userId, proof.code!)) return false;

@@ -11,6 +11,7 @@ import { createAuditRepo } from "../db/audit_repo.ts";
 import { createPasswordResetRepo } from "../db/password_reset_repo.ts";
 import { createMfaPendingLoginRepo } from "../db/mfa_pending_login_repo.ts";
 import { createSessionRepo } from "../db/session_repo.ts";
+import { createWebauthnRepo } from "../db/webauthn_repo.ts";
 import { defineJobKinds } from "../jobs/kinds.ts";
 import type { PeriodicSchedule } from "../jobs/scheduler.ts";
 import type { JobHandlerDeps, JobHandlers } from "../jobs/types.ts";
@@ -23,7 +24,8 @@ export const AUTH_KINDS = defineJobKinds({
   "auth.audit.prune": { payload: z.object({ before: iso }), maxAttempts: 3 },
   /**
    * Deletes sessions past their absolute end or idle since `idleSince`, used-up
-   * reset links and logins that waited for a second factor in vain.
+   * reset links, logins that waited for a second factor in vain and unused
+   * passkey challenges.
    */
   "auth.sessions.cleanup": {
     payload: z.object({ now: iso, idleSince: iso }),
@@ -74,6 +76,7 @@ export function authJobHandlers(deps: JobHandlerDeps): JobHandlers<typeof AUTH_K
       );
       await createPasswordResetRepo(deps.sql).deleteExpired(now);
       await createMfaPendingLoginRepo(deps.sql).deleteExpired(now);
+      await createWebauthnRepo(deps.sql).deleteExpiredChallenges(now);
       if (ended.length) job.logger.info("expired sessions deleted", { count: ended.length });
     },
   };

@@ -21,13 +21,21 @@ import { createUserRepo, type UserRecord } from "../db/user_repo.ts";
 import type { AuditContext, User } from "../model/account.ts";
 import type { Clock } from "../model/clock.ts";
 import { RateLimitedError, UnauthorizedError } from "../model/errors.ts";
-import { mfaActive, type MfaChallenge, type MfaProof, usableMethods } from "../model/mfa.ts";
+import {
+  mfaActive,
+  type MfaChallenge,
+  type MfaProof,
+  type RelyingParty,
+  usableMethods,
+} from "../model/mfa.ts";
+import { createWebauthnRepo } from "../db/webauthn_repo.ts";
+import { assertionOptions } from "./_passkey_ceremony.ts";
 import type { AccessCache } from "./access_cache.ts";
 import type { AuditService } from "./audit_service.ts";
 import type { SessionTimeouts } from "./authenticator.ts";
 import type { DeviceTokens } from "./device_tokens.ts";
 import type { LoginThrottle } from "./login_throttle.ts";
-import type { SecondFactors } from "./mfa_factors.ts";
+import { type SecondFactors, verifyProof } from "./mfa_factors.ts";
 import type { MfaThrottle } from "./mfa_throttle.ts";
 import { completeLogin, type OpenedSession } from "./_complete_login.ts";
 import { hashToken, looksLike, newToken } from "./tokens.ts";
@@ -74,6 +82,11 @@ export interface MfaLogin {
     ctx: AuditContext,
     options: { deviceNonce?: string },
   ): Promise<MfaGate>;
+  /**
+   * Options for `navigator.credentials.get()` when a passkey is the second
+   * factor: the user's passkeys, a challenge bound to this pending login.
+   */
+  passkeyOptions(mfaToken: string, rp: RelyingParty): Promise<Record<string, unknown>>;
   /** Completes a pending login with a second factor. */
   verify(
     input: MfaProof & { mfaToken: string },
@@ -121,6 +134,24 @@ export function createMfaLogin(deps: MfaLoginDeps): MfaLogin {
       return { challenge: { mfaToken, methods, expiresAt }, enrolmentRequired: false };
     },
 
+    async passkeyOptions(mfaToken, rp) {
+      if (!looksLike(mfaToken, "mfa")) throw new UnauthorizedError(EXPIRED);
+      const pending = await createMfaPendingLoginRepo(sql).byTokenHash(hashToken(mfaToken));
+      if (!pending || pending.expiresAt.getTime() <= clock.now().getTime()) {
+        throw new UnauthorizedError(EXPIRED);
+      }
+      const passkeys = await createWebauthnRepo(sql).forUser(pending.userId);
+      if (!passkeys.some((p) => !p.possiblyClonedAt)) {
+        throw new UnauthorizedError("This account has no passkey; use another method.");
+      }
+      const options = await assertionOptions(deps, rp, {
+        purpose: "mfa",
+        userId: pending.userId,
+        pendingLoginId: pending.id,
+      }, passkeys);
+      return { ...options };
+    },
+
     async verify(input, ctx, options = {}) {
       if (!looksLike(input.mfaToken, "mfa")) throw new UnauthorizedError(EXPIRED);
       const hash = hashToken(input.mfaToken);
@@ -146,7 +177,8 @@ export function createMfaLogin(deps: MfaLoginDeps): MfaLogin {
         done = await transact(sql, cache, async (tx, invalidate) => {
           const taken = await createMfaPendingLoginRepo(tx).take(hash);
           if (!taken || taken.expiresAt.getTime() <= clock.now().getTime()) throw new Gone();
-          if (!await factors[input.method].verify(tx, user.id, input.code)) throw new Refused();
+          const scope = { pendingLoginId: taken.id, ctx };
+          if (!await verifyProof(factors, tx, user.id, input, scope)) throw new Refused();
           const actor = { ...ctx, actorId: user.id, actorName: user.username };
           if (input.method === "backup_code") {
             const left = (await createMfaRepo(tx).state(user.id)).backupCodes.remaining;

@@ -4,7 +4,8 @@
  *
  * - Factors: TOTP (set up, then enabled by its first correct code) and a set
  *   of backup codes (which only stand in for a lost factor; alone they do
- *   not make MFA active). Passkeys join as a further primary factor.
+ *   not make MFA active), and passkeys (`passkey_service.ts`), a further
+ *   primary factor.
  * - The switch `enabled` (users.mfa_enabled): turned on by the first enabled
  *   factor; `disable` turns it off and keeps the factors (`enable` turns it
  *   back on). Logging in asks for a second factor while the switch is on and
@@ -21,6 +22,7 @@ import type { Sql } from "../db/client.ts";
 import { createMfaPendingLoginRepo } from "../db/mfa_pending_login_repo.ts";
 import { createMfaRepo } from "../db/mfa_repo.ts";
 import { createSessionRepo } from "../db/session_repo.ts";
+import { createWebauthnRepo } from "../db/webauthn_repo.ts";
 import type { AuditContext } from "../model/account.ts";
 import type { Clock } from "../model/clock.ts";
 import {
@@ -309,6 +311,7 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
         const repo = createMfaRepo(tx);
         const totp = await repo.deleteTotp(userId);
         const backupCodes = await repo.deleteBackupCodes(userId);
+        const passkeys = await createWebauthnRepo(tx).deleteForUser(userId);
         await repo.setEnabled(userId, false);
         await createMfaPendingLoginRepo(tx).deleteForUser(userId);
         // Sessions opened under the old factors end with them.
@@ -318,7 +321,7 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
           action: "mfa.reset",
           targetType: "user",
           targetId: userId,
-          details: { totp, backupCodes, endedSessions: ended.length },
+          details: { totp, backupCodes, passkeys, endedSessions: ended.length },
         });
         if (ended.length) {
           await audit.record(tx, ctx, {

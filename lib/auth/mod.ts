@@ -27,6 +27,8 @@ import { createMfaThrottle } from "./mfa_throttle.ts";
 import { createMfaLogin, type MfaLogin } from "./mfa_login.ts";
 import { createMfaService, type MfaService } from "./mfa_service.ts";
 import { createFreshAuth } from "./_fresh_auth.ts";
+import { createPasskeyService, type PasskeyService } from "./passkey_service.ts";
+import { createPasskeyLogin, type PasskeyLogin } from "./passkey_login.ts";
 
 /** Settings of the auth domain, from the configuration. */
 export interface AuthSettings {
@@ -67,6 +69,10 @@ export interface AuthServices {
   mfa: MfaService;
   /** The second step of a login. */
   mfaLogin: MfaLogin;
+  /** One's own passkeys. */
+  passkeys: PasskeyService;
+  /** Logging in with a passkey, alone or as the second step. */
+  passkeyLogin: PasskeyLogin;
   /**
    * Loads the device-cookie key, listens for invalidations and starts
    * housekeeping; call after migrations, before serving logins.
@@ -95,7 +101,7 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
     clock,
     logger,
   });
-  const factors = createSecondFactors({ box, clock });
+  const factors = createSecondFactors({ box, clock, sql, audit });
   const mfaThrottle = createMfaThrottle(deps.rateLimitStore, logger);
   const mfaLogin = createMfaLogin({
     sql,
@@ -135,6 +141,17 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
     audit,
     mfa,
     mfaLogin,
+    passkeys: createPasskeyService({ sql, clock, cache, audit, freshAuth }),
+    passkeyLogin: createPasskeyLogin({
+      sql,
+      clock,
+      cache,
+      audit,
+      timeouts,
+      throttle,
+      deviceTokens,
+      mfaLogin,
+    }),
     async start() {
       await deviceTokens.start();
       await mfa.start();

@@ -1,6 +1,7 @@
 /**
  * SQL of a user's second factors: `mfa_totp`, `mfa_backup_codes` and the
- * switch `users.mfa_enabled`. The conditional updates and deletes here are
+ * switch `users.mfa_enabled` (passkeys are in `webauthn_repo.ts`; they are
+ * counted here). The conditional updates and deletes here are
  * what make a code work once under concurrency: the second of two requests
  * with the same code waits for the first one's row lock, then finds nothing
  * left to change.
@@ -41,10 +42,13 @@ export interface MfaRepo {
 
 /**
  * SQL: true when user `u` has a primary second factor enrolled. The one
- * definition (the permission cache reads it too); passkeys add their table.
+ * definition (the permission cache reads it too): an enabled TOTP secret, or
+ * a passkey not flagged as cloned.
  */
 export function hasPrimaryFactorSql(q: Queryable) {
-  return q`exists (select 1 from mfa_totp t where t.user_id = u.id and t.enabled_at is not null)`;
+  return q`(exists (select 1 from mfa_totp t where t.user_id = u.id and t.enabled_at is not null)
+    or exists (select 1 from webauthn_credentials w
+               where w.user_id = u.id and w.cloned_at is null))`;
 }
 
 /** Creates the MFA repository on a pool or transaction. */
@@ -58,6 +62,7 @@ export function createMfaRepo(q: Queryable): MfaRepo {
           totpPending: boolean;
           totpLastUsedAt: Date | null;
           remaining: number;
+          passkeys: number;
           generatedAt: Date | null;
           requiredBy: string[];
         }[]
@@ -67,6 +72,8 @@ export function createMfaRepo(q: Queryable): MfaRepo {
           (t.user_id is not null and t.enabled_at is null) as "totpPending",
           t.last_used_at as "totpLastUsedAt",
           (select count(*)::int from mfa_backup_codes b where b.user_id = u.id) as remaining,
+          (select count(*)::int from webauthn_credentials w
+            where w.user_id = u.id and w.cloned_at is null) as passkeys,
           (select max(b.created_at) from mfa_backup_codes b where b.user_id = u.id)
             as "generatedAt",
           array(select ro.name from user_roles ur join roles ro on ro.name = ur.role_name
@@ -78,6 +85,7 @@ export function createMfaRepo(q: Queryable): MfaRepo {
           enabled: false,
           totp: { enabled: false, pending: false, enabledAt: null, lastUsedAt: null },
           backupCodes: { remaining: 0, generatedAt: null },
+          passkeys: { count: 0 },
           requiredBy: [],
         };
       }
@@ -90,6 +98,7 @@ export function createMfaRepo(q: Queryable): MfaRepo {
           lastUsedAt: r.totpLastUsedAt,
         },
         backupCodes: { remaining: r.remaining, generatedAt: r.generatedAt },
+        passkeys: { count: r.passkeys },
         requiredBy: r.requiredBy,
       };
     },

@@ -98,8 +98,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use("/api/*", limitBody);
   // The pages that read a body, and answer without a login.
   app.use("/reset-password", limitBody);
-  app.use("/login", limitBody);
-  app.use("/setup", limitBody);
   // Until migrations are applied, the API would only produce confusing 500s.
   app.use(
     "/api/v1/*",

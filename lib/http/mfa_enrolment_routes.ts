@@ -3,8 +3,7 @@
  * factor they have not enrolled (`Principal.mfaEnrolmentRequired`): enrol
  * one, see who they are, log out. The authentication middleware refuses
  * everything else with 403 and `mfaEnrolmentRequired: true`, for every
- * route, present or future; public routes answer as always. Passkeys add
- * their registration routes here, the security page its URL.
+ * route, present or future; public routes answer as always.
  */
 
 /** One route a confined session may use (exact path). */
@@ -23,6 +22,11 @@ export const MFA_ENROLMENT_ROUTES: readonly EnrolmentRoute[] = [
   { method: "POST", path: "/api/v1/mfa/backup-codes/generate" },
   { method: "POST", path: "/api/v1/mfa/backup-codes/regenerate" },
   { method: "POST", path: "/api/v1/mfa/enable" },
+  { method: "POST", path: "/api/v1/mfa/webauthn/register/options" },
+  { method: "POST", path: "/api/v1/mfa/webauthn/register/verify" },
+  { method: "GET", path: "/api/v1/mfa/webauthn/credentials" },
+  // The page where all of the above is done.
+  { method: "GET", path: "/settings/security" },
 ];
 
 /** True when a confined session may call `method path`. */

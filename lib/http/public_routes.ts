@@ -32,21 +32,22 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "POST", path: "/api/v1/auth/login" },
   // Its second step: the pending-MFA token is in the body, and is no credential elsewhere.
   { method: "POST", path: "/api/v1/auth/mfa/verify" },
+  // Passkey login: alone, or as that second step (the mfaToken then in the body).
+  { method: "POST", path: "/api/v1/auth/webauthn/login/options" },
+  { method: "POST", path: "/api/v1/auth/webauthn/login/verify" },
   { method: "POST", path: "/api/v1/auth/register" },
   { method: "POST", path: "/api/v1/auth/password-reset" },
   { method: "GET", path: "/reset-password" },
   { method: "POST", path: "/reset-password" },
-  // The login and first-run setup pages (plain forms; the next pages go there).
-  { method: "GET", path: "/login" },
-  { method: "POST", path: "/login" },
-  { method: "GET", path: "/setup", beforeSetup: true },
-  { method: "POST", path: "/setup", beforeSetup: true },
   // The API description and its viewer.
   { method: "GET", path: "/api/openapi.json", beforeSetup: true },
   { method: "GET", path: "/api/docs", prefix: true, beforeSetup: true },
-  // The web shell: assets and the home page (which shows login or setup).
+  // The web shell: assets, the home page, and the pages that get credentials. Before setup
+  // every page but /setup redirects there (the setup gate).
   { method: "GET", path: "/static", prefix: true, beforeSetup: true },
   { method: "GET", path: "/", beforeSetup: true },
+  { method: "GET", path: "/setup", beforeSetup: true },
+  { method: "GET", path: "/login" },
 ];
 
 /**

@@ -13,6 +13,8 @@ export interface RenderOptions {
   status?: number;
   /** Where island files are looked up; defaults to `static/_build/manifest.json`. */
   manifest?: IslandManifest;
+  /** The signed-in user, for the top bar. */
+  user?: { username: string };
 }
 
 /** Renders a full HTML document. */
@@ -29,6 +31,7 @@ export function renderPage(page: VNode, options: RenderOptions): Response {
       scripts={scripts.entries}
       preloads={scripts.preloads}
       body={body}
+      user={options.user}
     />,
   );
   return new Response("<!doctype html>" + html, {

@@ -16,9 +16,15 @@ export function isApiRequest(c: Context<AppEnv>): boolean {
   return isApiPath(c.req.path) || !(c.req.header("accept") ?? "").includes("text/html");
 }
 
-/** A browser asking for a page: not under `/api`, and `Accept` names `text/html`. */
+/**
+ * A browser navigating to a page: a GET or HEAD outside `/api` and `/static`
+ * whose `Accept` names `text/html`. These get redirects (to `/setup`, to
+ * `/login?next=…`) where anything else gets problem+json.
+ */
 export function isPageRequest(c: Context<AppEnv>): boolean {
-  return !isApiRequest(c);
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") return false;
+  if (isApiRequest(c)) return false;
+  return !c.req.path.startsWith("/static/");
 }
 
 /**

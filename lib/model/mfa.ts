@@ -7,7 +7,7 @@
  */
 
 /** Every second-factor method, in the order a login offers them. */
-export const MFA_METHODS = ["totp", "backup_code"] as const;
+export const MFA_METHODS = ["totp", "webauthn", "backup_code"] as const;
 /** One of {@linkcode MFA_METHODS}. */
 export type MfaMethod = typeof MFA_METHODS[number];
 
@@ -15,7 +15,10 @@ export type MfaMethod = typeof MFA_METHODS[number];
  * Methods that make a second factor on their own. Backup codes only stand in
  * for a lost one: with nothing else enrolled they are not asked for.
  */
-export const PRIMARY_MFA_METHODS: readonly MfaMethod[] = ["totp"];
+export const PRIMARY_MFA_METHODS: readonly MfaMethod[] = ["totp", "webauthn"];
+
+/** The methods whose proof is a typed code (a passkey's is an assertion). */
+export type CodeMfaMethod = Exclude<MfaMethod, "webauthn">;
 
 /** What one user has enrolled, as stored. */
 export interface MfaState {
@@ -23,6 +26,8 @@ export interface MfaState {
   enabled: boolean;
   totp: { enabled: boolean; pending: boolean; enabledAt: Date | null; lastUsedAt: Date | null };
   backupCodes: { remaining: number; generatedAt: Date | null };
+  /** Registered passkeys that may still be used (one flagged as cloned is not counted). */
+  passkeys: { count: number };
   /** Roles of the user that require a second factor. */
   requiredBy: string[];
 }
@@ -31,6 +36,7 @@ export interface MfaState {
 export function usableMethods(state: MfaState): MfaMethod[] {
   const out: MfaMethod[] = [];
   if (state.totp.enabled) out.push("totp");
+  if (state.passkeys.count > 0) out.push("webauthn");
   if (state.backupCodes.remaining > 0) out.push("backup_code");
   return out;
 }
@@ -63,10 +69,69 @@ export interface MfaChallenge {
   expiresAt: Date;
 }
 
-/** A second factor as a client sends it. */
-export interface MfaProof {
-  method: MfaMethod;
-  code: string;
+/**
+ * Where WebAuthn ceremonies happen: the origin the browser must report and
+ * the RP ID (its host name) the authenticator scopes credentials to. Taken
+ * from `REVENGE_PUBLIC_URL` (see `lib/http/relying_party.ts`).
+ */
+export interface RelyingParty {
+  origin: string;
+  rpId: string;
+}
+
+/**
+ * A passkey assertion as the browser's `PublicKeyCredential.toJSON()` (and
+ * `@simplewebauthn/browser`) gives it: binary fields base64url-encoded.
+ */
+export interface PasskeyAssertion {
+  id: string;
+  rawId: string;
+  type: "public-key";
+  response: {
+    clientDataJSON: string;
+    authenticatorData: string;
+    signature: string;
+    userHandle?: string;
+  };
+  clientExtensionResults: Record<string, unknown>;
+  authenticatorAttachment?: "platform" | "cross-platform";
+}
+
+/** A new passkey's attestation, as `PublicKeyCredential.toJSON()` gives it. */
+export interface PasskeyAttestation {
+  id: string;
+  rawId: string;
+  type: "public-key";
+  response: {
+    clientDataJSON: string;
+    attestationObject: string;
+    transports?: string[];
+    [key: string]: unknown;
+  };
+  clientExtensionResults: Record<string, unknown>;
+  authenticatorAttachment?: "platform" | "cross-platform";
+}
+
+/**
+ * A second factor as a client sends it: a code, or a passkey's assertion
+ * (with the relying party the request came through).
+ */
+export type MfaProof =
+  | { method: CodeMfaMethod; code: string }
+  | { method: "webauthn"; assertion: PasskeyAssertion; rp: RelyingParty };
+
+/** A registered passkey, as its owner sees it (never its public key). */
+export interface Passkey {
+  id: string;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  /** `singleDevice` or `multiDevice` (synced). */
+  deviceType: string;
+  backedUp: boolean;
+  transports: string[];
+  /** Set when its signature counter went backwards: it is refused from then on. */
+  possiblyClonedAt: Date | null;
 }
 
 /**

@@ -1,4 +1,5 @@
 /** The HTML shell every page renders into. */
+import { UserMenu } from "./UserMenu.tsx";
 
 /** Props of {@linkcode Layout}. */
 export interface LayoutProps {
@@ -9,6 +10,8 @@ export interface LayoutProps {
   scripts: string[];
   /** Modules those scripts import (shared chunks), fetched in parallel with them. */
   preloads?: string[];
+  /** The signed-in user, for the top bar's menu; absent: a "Sign in" link. */
+  user?: { username: string };
 }
 
 /**
@@ -17,7 +20,7 @@ export interface LayoutProps {
  * there they only start downloading sooner; the preloads spare the browser
  * a round trip per level of imports it would otherwise discover one by one.
  */
-export function Layout({ title, body, scripts, preloads = [] }: LayoutProps) {
+export function Layout({ title, body, scripts, preloads = [], user }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -32,6 +35,7 @@ export function Layout({ title, body, scripts, preloads = [] }: LayoutProps) {
       <body>
         <header class="topbar">
           <a href="/" class="brand">Revenge</a>
+          <UserMenu user={user} />
         </header>
         <main dangerouslySetInnerHTML={{ __html: body }} />
       </body>

@@ -247,3 +247,66 @@ export function apiKeyView(k: ApiKeyInfo) {
 export function auditView(e: AuditEntry) {
   return { ...e, at: e.at.toISOString() };
 }
+
+/** A fresh confirmation: the password, or a second factor; none, if the session is fresh. */
+export const StepUp = z.object({
+  password: Password.optional(),
+  method: MfaMethodSchema.optional().describe("With `code`; default totp"),
+  code: z.string().min(1).max(64).optional(),
+}).strict().openapi("FreshConfirmation");
+
+/** The confirmation may be left out (a fresh session): the body is optional. */
+export const optionalStepUp = {
+  required: false,
+  content: { "application/json": { schema: StepUp } },
+} as const;
+
+/** The description of an operation that needs a fresh confirmation. */
+export const STEP_UP_DOC =
+  "Needs a fresh confirmation: `password`, or `method` and `code` in the " +
+  "body, or a session that authenticated in the last 10 minutes (with its second factor, " +
+  "while one is active); otherwise 403.";
+
+/** A base64url field of a WebAuthn response. */
+const B64u = (max: number) =>
+  z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+={0,2}$/, "base64url expected");
+
+/** A passkey assertion: `PublicKeyCredential.toJSON()` of `navigator.credentials.get()`. */
+export const PasskeyAssertionSchema = z.object({
+  id: B64u(1366),
+  rawId: B64u(1366),
+  type: z.literal("public-key"),
+  response: z.object({
+    clientDataJSON: B64u(8192),
+    authenticatorData: B64u(8192),
+    // Post-quantum (ML-DSA) signatures run to some 4.6 KB; Chromium offers them.
+    signature: B64u(16384),
+    userHandle: B64u(128).optional(),
+  }),
+  clientExtensionResults: z.record(z.string().max(64), z.unknown()).default({}),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+}).openapi("PasskeyAssertion");
+
+/** A new passkey: `PublicKeyCredential.toJSON()` of `navigator.credentials.create()`. */
+export const PasskeyAttestationSchema = z.object({
+  id: B64u(1366),
+  rawId: B64u(1366),
+  type: z.literal("public-key"),
+  response: z.object({
+    clientDataJSON: B64u(8192),
+    attestationObject: B64u(65536),
+    transports: z.array(z.string().min(1).max(32)).max(10).optional(),
+    authenticatorData: B64u(65536).optional(),
+    publicKey: B64u(16384).optional(),
+    publicKeyAlgorithm: z.number().int().optional(),
+  }),
+  clientExtensionResults: z.record(z.string().max(64), z.unknown()).default({}),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+}).openapi("PasskeyAttestation");
+
+/** WebAuthn options for the browser, as `@simplewebauthn/server` makes them. */
+export const CeremonyOptions = (name: string) =>
+  z.record(z.string(), z.unknown()).describe(
+    `PublicKeyCredential${name}OptionsJSON: pass to @simplewebauthn/browser, or to ` +
+      `PublicKeyCredential.parse${name}OptionsFromJSON()`,
+  );

@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, Next } from "hono";
 import { ValidationError } from "../../lib/model/errors.ts";
+import type { CodeMfaMethod } from "../../lib/model/mfa.ts";
 import { createRouter } from "../../lib/http/router.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
 import { readDeviceCookie, setDeviceCookie } from "../../lib/http/device_cookie.ts";
@@ -48,6 +49,22 @@ async function auditRefusedLogin(c: Context<AppEnv>, next: Next) {
     auditContext(c),
   );
 }
+
+/** The second step with a code; a passkey's assertion goes to `/webauthn/login/verify`. */
+const MfaVerifyBody = z.object({
+  mfaToken: z.string().min(1).max(128),
+  method: MfaMethodSchema,
+  code: z.string().min(1).max(64),
+}).superRefine((b, ctx) => {
+  if (b.method === "webauthn") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["method"],
+      message: "send a passkey's assertion to POST /api/v1/auth/webauthn/login/verify " +
+        "with this mfaToken",
+    });
+  }
+});
 
 /** Auth routes, mounted at `/api/v1/auth`. */
 export const auth = createRouter()
@@ -96,17 +113,14 @@ export const auth = createRouter()
       summary: "Complete a login with its second factor",
       description:
         "Takes the `mfaToken` of a login answered with `mfaRequired: true` and a code of one of " +
-        "its `methods`: a TOTP code, or a backup code (used up). Answers like a login (session " +
+        "its `methods`: a TOTP code, or a backup code (used up); a passkey goes to " +
+        "POST /api/v1/auth/webauthn/login/verify with the same `mfaToken`. Answers like a login (session " +
         "token, session and device cookies). A wrong or used code gets 401 and the token stays " +
         "for another try; an expired or used token gets 401 too (log in again). Wrong codes are " +
         "rate-limited per user and per token (429 with Retry-After).",
       security: [],
       request: {
-        body: jsonBody(z.object({
-          mfaToken: z.string().min(1).max(128),
-          method: MfaMethodSchema,
-          code: z.string().min(1).max(64),
-        })),
+        body: jsonBody(MfaVerifyBody),
       },
       responses: {
         200: json("logged in; session cookie set", LoginResponse),
@@ -115,7 +129,8 @@ export const auth = createRouter()
     }),
     async (c) => {
       const r = await c.var.services.auth.mfaLogin.verify(
-        c.req.valid("json"),
+        // The refinement above keeps webauthn out: what is left is a code proof.
+        c.req.valid("json") as { mfaToken: string; method: CodeMfaMethod; code: string },
         auditContext(c),
         { previousToken: presentedToken(c) },
       );

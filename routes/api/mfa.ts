@@ -9,7 +9,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
 import type { MfaStatus } from "../../lib/model/mfa.ts";
-import { errors, json, jsonBody, MfaMethodSchema, needs, Password } from "./_schemas.ts";
+import {
+  errors,
+  json,
+  jsonBody,
+  MfaMethodSchema,
+  needs,
+  optionalStepUp,
+  STEP_UP_DOC,
+} from "./_schemas.ts";
 
 const time = z.string().describe("ISO 8601 date-time");
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -32,6 +40,9 @@ const MfaStatusSchema = z.object({
     remaining: z.number().int().describe("Unused backup codes"),
     generatedAt: time.nullable(),
   }),
+  passkeys: z.object({
+    count: z.number().int().describe("Registered passkeys (one flagged as cloned not counted)"),
+  }),
 }).openapi("MfaStatus");
 
 function statusView(s: MfaStatus) {
@@ -43,25 +54,9 @@ function statusView(s: MfaStatus) {
     methods: s.methods,
     totp: { ...s.totp, enabledAt: iso(s.totp.enabledAt), lastUsedAt: iso(s.totp.lastUsedAt) },
     backupCodes: { ...s.backupCodes, generatedAt: iso(s.backupCodes.generatedAt) },
+    passkeys: s.passkeys,
   };
 }
-
-/** A fresh confirmation: the password, or a second factor; none, if the session is fresh. */
-const StepUp = z.object({
-  password: Password.optional(),
-  method: MfaMethodSchema.optional().describe("With `code`; default totp"),
-  code: z.string().min(1).max(64).optional(),
-}).strict().openapi("FreshConfirmation");
-
-/** The confirmation may be left out (a fresh session): the body is optional. */
-const optionalStepUp = {
-  required: false,
-  content: { "application/json": { schema: StepUp } },
-} as const;
-
-const STEP_UP_DOC = "Needs a fresh confirmation: `password`, or `method` and `code` in the " +
-  "body, or a session that authenticated in the last 10 minutes (with its second factor, " +
-  "while one is active); otherwise 403.";
 
 const Codes = z.object({
   codes: z.array(z.string()).describe("Shown this once: store them now; each works once"),

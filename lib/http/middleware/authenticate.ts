@@ -2,16 +2,16 @@
  * The one authentication middleware. It reads credentials from, in order,
  * `X-Api-Key`, `Authorization: Bearer` and the session cookie, and sets
  * `c.var.principal`. Routes on the allowlist (`public_routes.ts`) also answer
- * without credentials; every other route gets 401 without valid ones, except
- * that a browser asking for a page (not under `/api`, `Accept: text/html`) is
- * sent to `/login?next=<path and query>` (303). Who the caller is comes only
- * from the credential, never from a parameter. A session that must enrol a
- * second factor first (its user's role requires one) reaches only the
- * enrolment routes (`mfa_enrolment_routes.ts`); every other non-public route
- * answers 403.
+ * without credentials; every other route gets 401 without valid ones. Who
+ * the caller is comes only from the credential, never from a parameter. A
+ * session that must enrol a second factor first (its user's role requires
+ * one) reaches only the enrolment routes (`mfa_enrolment_routes.ts`); every
+ * other non-public route answers 403. A browser navigating to a page gets
+ * redirects instead (303): to `/login?next=<this page>` without a session,
+ * to `/settings/security` while it must enrol.
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
-import { loginPath } from "../next_path.ts";
+import { loginUrl } from "../../model/next_path.ts";
 import { isPageRequest, requestTarget } from "../request_kind.ts";
 import { MfaEnrolmentRequiredError, UnauthorizedError } from "../../model/errors.ts";
 import type { CredentialSource } from "../../auth/authenticator.ts";
@@ -40,7 +40,7 @@ function credential(c: Context<AppEnv>): Credential | undefined {
 
 /** A browser asking for a page goes to the login page, and back here after it. */
 function toLogin(c: Context<AppEnv>): Response {
-  return c.redirect(loginPath(requestTarget(c.req.url)), 303);
+  return c.redirect(loginUrl(requestTarget(c.req.url)), 303);
 }
 
 const VIA = { cookie: "cookie", bearer: "bearer", apiKeyHeader: "apiKey" } as const;
@@ -93,6 +93,7 @@ async function withCredential(
   if (
     !isPublic && principal?.mfaEnrolmentRequired && !isMfaEnrolmentRoute(c.req.method, c.req.path)
   ) {
+    if (isPageRequest(c)) return c.redirect("/settings/security", 303);
     throw new MfaEnrolmentRequiredError(
       "Your role requires a second factor: set one up first (POST /api/v1/mfa/totp/setup, " +
         "then POST /api/v1/mfa/totp/verify). Until then only enrolment, GET /api/v1/users/me " +

@@ -10,9 +10,7 @@
  *
  * Our origin is `c.var.origin` (see `origin.ts`).
  */
-import type { MiddlewareHandler } from "hono";
 import { ForbiddenError } from "../../model/errors.ts";
-import type { AppEnv } from "../types.ts";
 import { readSessionCookie } from "../session_cookie.ts";
 import type { RequestStep } from "./steps.ts";
 
@@ -39,29 +37,5 @@ export function csrf(): RequestStep {
       }
     }
     return undefined;
-  };
-}
-
-/**
- * For the forms that log in (`/login`, `/setup`): the post must come from
- * one of our own pages, cookie or not. Otherwise another site could post
- * its own account's password and log the visitor in as that account (login
- * CSRF), then watch what they do. `Origin` equal to ours; a browser that
- * sends none must say `Sec-Fetch-Site: same-origin`; a client that sends
- * neither is no browser and has the JSON API.
- */
-export function requireOwnOrigin(): MiddlewareHandler<AppEnv> {
-  return async function requireOwnOriginMiddleware(c, next) {
-    if (!SAFE.has(c.req.method)) {
-      const origin = c.req.header("origin");
-      const site = c.req.header("sec-fetch-site");
-      const own = origin !== undefined ? origin === c.get("origin") : site === "same-origin";
-      if (!own) {
-        throw new ForbiddenError(
-          "Cross-site request refused: this form must be sent from this server's own page.",
-        );
-      }
-    }
-    await next();
   };
 }

@@ -2,7 +2,8 @@
  * Until the first administrator exists, only setup, probes, system info and
  * the web shell answer; everything else says plainly that setup is required
  * (503 with `setupRequired: true`), so nothing half-configured is reachable.
- * A browser asking for a page is sent to the setup page instead (303).
+ * A browser navigating to any page (`/` included) is sent to `/setup`
+ * instead (303).
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { problem } from "../problem.ts";
@@ -16,17 +17,18 @@ export function setupGate(): MiddlewareHandler<AppEnv> {
   // done, every later request passes without an await.
   let done = false;
   return function setupGateMiddleware(c, next) {
-    if (done || isSetupPhaseRoute(c.req.method, c.req.path)) return next();
-    return gate(c, next);
+    if (done) return next();
+    const page = isPageRequest(c) && c.req.path !== "/setup";
+    if (!page && isSetupPhaseRoute(c.req.method, c.req.path)) return next();
+    return gate(c, next, page);
   };
 
-  async function gate(c: Context<AppEnv>, next: Next) {
+  async function gate(c: Context<AppEnv>, next: Next, page: boolean) {
     const started = c.get("services").readiness.started;
     const required = started && await c.get("services").auth.setup.isRequired();
     if (started && !required) done = true;
     if (required) {
-      // A browser asking for a page goes to the setup page.
-      if (isPageRequest(c)) return c.redirect("/setup", 303);
+      if (page) return c.redirect("/setup", 303);
       return problem(
         c,
         503,

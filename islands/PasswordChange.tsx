@@ -1,0 +1,65 @@
+/** Password change on `/settings/security` (ends the user's other sessions). */
+import { useState } from "preact/hooks";
+import { Field } from "../lib/ui/Field.tsx";
+import { api, fieldError } from "./_api.ts";
+
+/** Props of {@linkcode PasswordChange}. */
+export interface PasswordChangeProps {
+  username: string;
+}
+
+/** The password form. */
+export default function PasswordChange({ username }: PasswordChangeProps) {
+  const [errors, setErrors] = useState<{ current?: string; next?: string }>({});
+  const [done, setDone] = useState(false);
+  async function submit(e: Event) {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const r = await api("POST", "/api/v1/users/me/password", {
+      currentPassword: String(data.get("currentPassword") ?? ""),
+      newPassword: String(data.get("newPassword") ?? ""),
+    });
+    if (!r.ok) {
+      const next = fieldError(r, "newPassword");
+      return setErrors({
+        current: fieldError(r, "currentPassword") ??
+          (next ? undefined : r.body.detail ?? "The password was not changed."),
+        next,
+      });
+    }
+    setErrors({});
+    setDone(true);
+    form.reset();
+  }
+  return (
+    <section class="card" aria-labelledby="password-h">
+      <h2 id="password-h">Password</h2>
+      <form onSubmit={submit} noValidate>
+        <input type="hidden" name="username" autocomplete="username" value={username} />
+        <Field
+          id="password-current"
+          name="currentPassword"
+          type="password"
+          label="Current password"
+          autocomplete="current-password"
+          required
+          error={errors.current}
+        />
+        <Field
+          id="password-new"
+          name="newPassword"
+          type="password"
+          label="New password"
+          autocomplete="new-password"
+          required
+          error={errors.next}
+        />
+        <div class="actions">
+          <button type="submit" class="primary">Change password</button>
+        </div>
+        {done && <p role="status">Password changed; your other sessions have ended.</p>}
+      </form>
+    </section>
+  );
+}
