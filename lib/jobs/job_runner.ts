@@ -214,7 +214,12 @@ export function createJobRunner<T extends JobKindTable>(o: JobRunnerOptions<T>):
     if (state !== "running") return;
     try {
       const n = await rescuer();
-      if (n) o.logger.info("rescued jobs with expired leases", { count: n });
+      if (n) {
+        o.logger.info("rescued jobs with expired leases", { count: n });
+        // Their NOTIFY may be lost with the connection that lost them: look at once
+        // (claims, or due timers for those waiting out a back-off).
+        wake();
+      }
     } catch (e) {
       dbTrouble(e, { task: "rescue" });
     }
