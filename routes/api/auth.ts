@@ -8,13 +8,10 @@ import type { Context, Next } from "hono";
 import { ValidationError } from "../../lib/model/errors.ts";
 import type { CodeMfaMethod } from "../../lib/model/mfa.ts";
 import { createRouter } from "../../lib/http/router.ts";
+import { presentedToken, setLoginCookies } from "../../lib/http/login_cookies.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
-import { readDeviceCookie, setDeviceCookie } from "../../lib/http/device_cookie.ts";
-import {
-  clearSessionCookie,
-  readSessionCookie,
-  setSessionCookie,
-} from "../../lib/http/session_cookie.ts";
+import { readDeviceCookie } from "../../lib/http/device_cookie.ts";
+import { clearSessionCookie } from "../../lib/http/session_cookie.ts";
 import type { AppEnv } from "../../lib/http/types.ts";
 import {
   errors,
@@ -30,12 +27,6 @@ import {
   UserSchema,
   userView,
 } from "./_schemas.ts";
-
-/** The session token the client already holds, so login can end that session. */
-function presentedToken(c: Context<AppEnv>): string | undefined {
-  const m = /^Bearer\s+(\S+)/i.exec(c.req.header("authorization") ?? "");
-  return m?.[1] ?? readSessionCookie(c);
-}
 
 /** A login refused for its input (a NUL in the name, say) is audited like any failed login. */
 async function auditRefusedLogin(c: Context<AppEnv>, next: Next) {
@@ -100,8 +91,7 @@ export const auth = createRouter()
         { previousToken: presentedToken(c), deviceToken: readDeviceCookie(c) },
       );
       if (r.mfaRequired) return c.json(mfaChallengeView(r), 200);
-      setSessionCookie(c, r.token, r.session);
-      setDeviceCookie(c, r.deviceToken);
+      setLoginCookies(c, r);
       return c.json(loginView(r), 200);
     },
   )
@@ -134,8 +124,7 @@ export const auth = createRouter()
         auditContext(c),
         { previousToken: presentedToken(c) },
       );
-      setSessionCookie(c, r.token, r.session);
-      setDeviceCookie(c, r.deviceToken);
+      setLoginCookies(c, r);
       return c.json(loginView(r), 200);
     },
   )

@@ -4,13 +4,10 @@
  * with a pending login's `mfaToken`, as its second factor.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { createRouter } from "../../lib/http/router.ts";
+import { presentedToken, setLoginCookies } from "../../lib/http/login_cookies.ts";
 import { auditContext } from "../../lib/http/audit_context.ts";
-import { setDeviceCookie } from "../../lib/http/device_cookie.ts";
 import { relyingParty } from "../../lib/http/relying_party.ts";
-import { readSessionCookie, setSessionCookie } from "../../lib/http/session_cookie.ts";
-import type { AppEnv } from "../../lib/http/types.ts";
 import {
   CeremonyOptions,
   errors,
@@ -25,11 +22,6 @@ const MfaToken = z.string().min(1).max(128).describe(
   "The `mfaToken` of a password login answered with mfaRequired: the passkey is its second " +
     "factor. Leave it out for a passwordless login.",
 );
-
-function presentedToken(c: Context<AppEnv>): string | undefined {
-  const m = /^Bearer\s+(\S+)/i.exec(c.req.header("authorization") ?? "");
-  return m?.[1] ?? readSessionCookie(c);
-}
 
 /** Passkey login routes, mounted at `/api/v1/auth/webauthn`. */
 export const authWebauthn = createRouter()
@@ -85,8 +77,7 @@ export const authWebauthn = createRouter()
         auditContext(c),
         { previousToken: presentedToken(c) },
       );
-      setSessionCookie(c, r.token, r.session);
-      setDeviceCookie(c, r.deviceToken);
+      setLoginCookies(c, r);
       return c.json(loginView(r), 200);
     },
   );
