@@ -56,11 +56,7 @@ async function stored(db: TestDatabase, sessionId: string) {
 
 /** Waits (real time) until `check` holds; the batches run on a real timer. */
 async function eventually(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`never happened: ${what}`);
+  await waitFor(check, { message: what, timeoutMs: 5_000 });
 }
 
 dbTest("Authenticator writes last use in batches, and what is left on stop", async () => {
