@@ -6,6 +6,8 @@
 import { module as auth } from "../auth/module.ts";
 import { module as jobs } from "../jobs/module.ts";
 import { module as system } from "../system/module.ts";
+import { module as library } from "../library/module.ts";
+import { module as movies } from "../movies/module.ts";
 import type { ConfigOf, ConfigSection } from "../config/config.ts";
 import { serverConfig } from "../config/server_config.ts";
 import { httpConfig } from "../http/config.ts";
@@ -13,10 +15,12 @@ import { databaseConfig } from "../db/config.ts";
 import { logConfig } from "../observability/config.ts";
 import { authConfig } from "../auth/config.ts";
 import { jobsConfig } from "../jobs/config.ts";
+import { libraryConfig } from "../library/config.ts";
+import { moviesConfig } from "../movies/config.ts";
 import type { AnyModule, ServicesOf } from "./module.ts";
 
 /** Every production module, in start order (a module comes after those it needs). */
-export const PRODUCTION_MODULES = [auth, jobs, system] as const;
+export const PRODUCTION_MODULES = [auth, jobs, system, library, movies] as const;
 
 /** Sections read by the core (`main.ts`) rather than by one module. */
 export const CORE_SECTIONS = [serverConfig, httpConfig, databaseConfig, logConfig] as const;
@@ -25,7 +29,15 @@ export const CORE_SECTIONS = [serverConfig, httpConfig, databaseConfig, logConfi
 export type Services = ServicesOf<typeof PRODUCTION_MODULES>;
 
 /** The production configuration. */
-export type Config = ConfigOf<[...typeof CORE_SECTIONS, typeof authConfig, typeof jobsConfig]>;
+export type Config = ConfigOf<
+  [
+    ...typeof CORE_SECTIONS,
+    typeof authConfig,
+    typeof jobsConfig,
+    typeof libraryConfig,
+    typeof moviesConfig,
+  ]
+>;
 
 /** The sections of the core and of `modules`, each once, in order. */
 export function configSections(modules: readonly AnyModule[]): ConfigSection[] {
