@@ -157,8 +157,9 @@ const ALLOWED: Record<Layer, { layers: string[]; packages: RegExp; why: string }
       "lib-root",
     ],
     // @simplewebauthn/server: WebAuthn verification, in lib/auth only (passkeys).
+    // @ctrl/video-filename-parser: release names, in lib/library only.
     packages:
-      /^(zod|ioredis|@node-rs\/argon2|@zxcvbn-ts\/.*|otplib|uqr|@simplewebauthn\/server|node:.*)$/,
+      /^(zod|ioredis|@node-rs\/argon2|@zxcvbn-ts\/.*|otplib|uqr|@simplewebauthn\/server|@ctrl\/video-filename-parser|node:.*)$/,
     why: "domain services know nothing of HTTP, pages or workers",
   },
   http: {
