@@ -29,6 +29,8 @@ export interface LinkState {
   scanId: string;
   /** The index under the scan's scope, by path, as it was when the scan started. */
   index: Map<string, IndexedFile>;
+  /** The same files by `device:inode`, to tell moves. */
+  byInode: Map<string, IndexedFile[]>;
   /** Subtitle files known before the scan: path → size and mtime. */
   subtitleIndex: Map<string, { size: number; mtimeMs: number | null }>;
   /** Paths the walk saw (films and subtitles). */
@@ -109,14 +111,13 @@ export async function linkBatch(
   }
   await repo.found(found);
 
-  // Moves: a new path whose inode the index knows under a path that is gone now.
-  const candidates = fresh.filter((x) => !x.changed && x.f.inode);
-  const sameInode = await repo.byInode(state.libraryId, candidates.map((x) => x.f));
+  // Moves: a new path whose inode the index knew, at scan start, under a path that is gone now.
   const moves: { f: FoundFile; from: IndexedFile }[] = [];
-  for (const x of candidates) {
-    const from = sameInode.find((m) =>
-      m.device === x.f.device && m.inode === x.f.inode && m.size === x.f.size &&
-      m.path !== x.f.path && !state.seen.has(m.path) && !state.movedFrom.has(m.path)
+  for (const x of fresh) {
+    if (x.changed) continue;
+    const from = state.byInode.get(`${x.f.device}:${x.f.inode}`)?.find((m) =>
+      m.size === x.f.size && m.path !== x.f.path && !state.seen.has(m.path) &&
+      !state.movedFrom.has(m.path)
     );
     // The same inode under a path that still exists is a hard link: a file of its own.
     if (from && await gone(from.path)) {

@@ -100,10 +100,20 @@ async function runScan(
   }
   const scopes = paths ? targets.map((t) => t.start) : null;
   const index = createLibraryIndexRepo(job.sql);
+  const indexed = await index.files(libraryId, scopes);
+  const byInode = new Map<string, typeof indexed>();
+  for (const f of indexed) {
+    if (f.inode === null) continue;
+    const key = `${f.device}:${f.inode}`;
+    const same = byInode.get(key);
+    if (same) same.push(f);
+    else byInode.set(key, [f]);
+  }
   const state: LinkState = {
     libraryId,
     scanId,
-    index: new Map((await index.files(libraryId, scopes)).map((f) => [f.path, f])),
+    index: new Map(indexed.map((f) => [f.path, f])),
+    byInode,
     subtitleIndex: await index.subtitles(libraryId, scopes),
     seen: new Set(),
     movedFrom: new Set(),
