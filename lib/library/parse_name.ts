@@ -67,8 +67,10 @@ export interface ParsedMovie {
   title: string;
   year: number | null;
   edition: string | null;
-  resolution: MovieResolution | null;
-  source: MovieSource | null;
+  /** A {@linkcode MovieResolution} (kept `string` so callers may store any). */
+  resolution: string | null;
+  /** A {@linkcode MovieSource} (kept `string` so callers may store any). */
+  source: string | null;
   tmdbId: number | null;
   /** `tt` and 7 or 8 digits, lower case. */
   imdbId: string | null;
