@@ -130,41 +130,6 @@ export function createLibraryIndexRepo(q: Queryable) {
       }]));
     },
 
-    /** Files of the library with one of these (device, inode) pairs. */
-    async byInode(
-      libraryId: string,
-      keys: { device: number; inode: number }[],
-    ): Promise<IndexedFile[]> {
-      if (!keys.length) return [];
-      const rows = await q<
-        {
-          id: string;
-          movie_id: string;
-          path: string;
-          size: string;
-          device: string;
-          inode: string;
-        }[]
-      >`
-        select f.id, f.movie_id, f.path, f.size, f.device, f.inode
-        from movie_files f
-        join unnest(${keys.map((k) => String(k.device))}::bigint[],
-                    ${keys.map((k) => String(k.inode))}::bigint[]) as k(device, inode)
-          on f.device = k.device and f.inode = k.inode
-        where f.library_id = ${libraryId}`;
-      return rows.map((r) => ({
-        id: r.id,
-        movieId: r.movie_id,
-        path: r.path,
-        size: Number(r.size),
-        mtimeMs: null,
-        device: Number(r.device),
-        inode: Number(r.inode),
-        probeState: "pending",
-        missing: false,
-      }));
-    },
-
     /** Creates the films that do not exist yet; answers identity key → film id for all. */
     async upsertMovies(
       libraryId: string,
