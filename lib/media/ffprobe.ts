@@ -154,7 +154,8 @@ async function statOf(path: string, abs: string): Promise<Deno.FileInfo> {
     if (e instanceof Deno.errors.PermissionDenied) {
       throw new ProbeError(path, "permission denied", { cause: e });
     }
-    throw new ProbeError(path, `cannot read it: ${(e as Error).message}`, { cause: e });
+    // Deno's message names the path; the reason must not.
+    throw new ProbeError(path, `cannot read it (${(e as Error).name})`, { cause: e });
   }
 }
 
