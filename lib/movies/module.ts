@@ -6,6 +6,7 @@
 import { module as authModule } from "../auth/module.ts";
 import { defineModule } from "../registry/module.ts";
 import { moviesConfig } from "./config.ts";
+import { createMoviesService } from "./movies_service.ts";
 
 /** The movies module. */
 export const module = defineModule({
@@ -13,7 +14,17 @@ export const module = defineModule({
   url: import.meta.url,
   needs: [authModule],
   config: moviesConfig,
-  create() {
-    return { provides: {} };
+  create(ctx) {
+    const s = ctx.settings;
+    const movies = createMoviesService({
+      sql: ctx.sql,
+      clock: ctx.clock,
+      rules: {
+        watchedPercent: s.watchedPercent,
+        resumeMinPercent: s.resumeMinPercent,
+        resumeMinDurationMs: s.resumeMinDurationSec * 1000,
+      },
+    });
+    return { provides: { movies } };
   },
 });
