@@ -112,7 +112,10 @@ try {
     let scan;
     for (;;) {
       const t = performance.now();
-      const list = await get(`${server.url}/api/v1/movies?libraryId=${id}&limit=50&sort=title`, token);
+      const list = await get(
+        `${server.url}/api/v1/movies?libraryId=${id}&limit=50&sort=title`,
+        token,
+      );
       listTimes.push(performance.now() - t);
       if (!browseableMs && list.body.total === n) browseableMs = performance.now() - t0;
       scan = (await get(`${server.url}/api/v1/libraries/${id}`, token)).body.scan;
@@ -140,7 +143,9 @@ try {
         (n === 10_000 ? `   goal < ${GOAL.browseable10kS} s` : ""),
     );
     console.log(
-      `  scanned and probed                ${s(probedMs).padStart(9)}   ${rate.toFixed(1)} files/s` +
+      `  scanned and probed                ${s(probedMs).padStart(9)}   ${
+        rate.toFixed(1)
+      } files/s` +
         `, raw ffprobe ${raw.toFixed(1)} files/s at ${CONCURRENCY}: ${
           (100 * rate / raw).toFixed(0)
         } %   goal ≥ ${GOAL.probeShare * 100} %`,

@@ -278,7 +278,10 @@ dbTest("links: a loop ends, a broken link and one leaving the folder are reporte
 dbTest(
   "renames keep watch history; deleted files go missing, then away; an unmounted folder loses nothing",
   async () => {
-    const app = await startTestApp({ env: { REVENGE_MISSING_GRACE_HOURS: "1" } });
+    // The fixtures last 2 s: resume points are kept for films of any length here.
+    const app = await startTestApp({
+      env: { REVENGE_MISSING_GRACE_HOURS: "1", REVENGE_RESUME_MIN_DURATION_SEC: "0" },
+    });
     const root = await Deno.makeTempDir({ prefix: "revenge-moves-" });
     try {
       const admin = await setupAdmin(app);

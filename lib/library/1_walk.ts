@@ -78,10 +78,31 @@ export async function* walkFolder(
     report.problems.push({ path, kind, reason });
   const startStat = await Deno.stat(start);
   const stack: string[] = [start];
+  // Folders reached through a link wait until every real folder is walked: a film is found
+  // under its real path, and the link that leads to it again is the one reported.
+  const linked: string[] = [];
   visited.add(`${startStat.dev}:${startStat.ino}`);
-  while (stack.length) {
+  while (stack.length || linked.length) {
     signal?.throwIfAborted();
-    const dir = stack.pop()!;
+    let dir: string;
+    if (stack.length) dir = stack.pop()!;
+    else {
+      dir = linked.shift()!;
+      try {
+        const st = await Deno.stat(dir);
+        const id = `${st.dev}:${st.ino}`;
+        if (visited.has(id)) {
+          problem(dir, "walk", "link loop: this folder was already scanned through another path");
+          continue;
+        }
+        visited.add(id);
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) continue;
+        report.unreadable.push(dir);
+        problem(dir, "walk", `cannot read this folder: ${reasonOf(e)}`);
+        continue;
+      }
+    }
     let entries: Deno.DirEntry[];
     try {
       entries = await Array.fromAsync(Deno.readDir(dir));
@@ -95,6 +116,7 @@ export async function* walkFolder(
     const found: FoundDir = { path: dir, videos: [], subtitles: [] };
     const files: { path: string; name: string; kind: "video" | "subtitle" }[] = [];
     const subdirs: string[] = [];
+    const linkedDirs: string[] = [];
     await inChunks(entries, STAT_CHUNK, async (entry) => {
       const path = join(dir, entry.name);
       if (entry.name.includes("\uFFFD")) {
@@ -131,7 +153,7 @@ export async function* walkFolder(
       }
       const kind = classifyEntry(entry.name, isDir);
       if (isDir) {
-        if (kind === "descend") subdirs.push(path);
+        if (kind === "descend") (entry.isSymlink ? linkedDirs : subdirs).push(path);
       } else if (isFile && (kind === "video" || kind === "subtitle")) {
         files.push({ path, name: entry.name, kind });
       }
@@ -180,6 +202,7 @@ export async function* walkFolder(
     });
     // Stable order: the same tree is walked the same way every time (popped in name order).
     stack.push(...next.sort().reverse());
+    linked.push(...linkedDirs.sort());
     if (found.videos.length || found.subtitles.length) {
       found.videos.sort((a, b) => a.path < b.path ? -1 : 1);
       yield found;
