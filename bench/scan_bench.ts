@@ -87,7 +87,7 @@ const server = await startServer(db.url, dataDir, logFile, { REVENGE_LOG_LEVEL: 
 try {
   const setup = await post(`${server.url}/api/v1/setup`, { username: "admin", password: PASSWORD });
   if (setup.status !== 201) throw new Error(`setup failed: ${JSON.stringify(setup.body)}`);
-  const token = setup.body.token;
+  const token = setup.body.accessToken;
   console.log(
     `ffprobe: ${await resolveFfprobe("auto")}; probe concurrency ${CONCURRENCY}; PostgreSQL: ${
       db.url ? "BENCH/TEST_DATABASE_URL" : "embedded"

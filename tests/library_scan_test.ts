@@ -11,6 +11,8 @@ import { call, createUser, setupAdmin } from "./auth_helpers.ts";
 import { createLibrary, scanIdle, scanNow } from "./library_helpers.ts";
 import { mediaFixture, srtText, writeBadMedia } from "./media_fixtures.ts";
 import { waitFor } from "./wait_for.ts";
+import { createTestDatabase } from "./db.ts";
+import { spawnRevenge, stopRevenge, waitForStatus } from "./process.ts";
 
 /** Puts a copy of a fixture at `path` (folders made as needed). */
 async function place(path: string, kind: Parameters<typeof mediaFixture>[0] = "h264_aac") {
@@ -462,3 +464,86 @@ dbTest("a user cannot see a film in a library granted only to another user", asy
     await Deno.remove(two, { recursive: true });
   }
 });
+
+dbTest(
+  "a scan survives a SIGKILL of the whole process: it carries on after a restart, nothing lost or doubled",
+  async () => {
+    const db = await createTestDatabase();
+    const dataDir = await Deno.makeTempDir({ prefix: "revenge-crash-" });
+    const root = await Deno.makeTempDir({ prefix: "revenge-crash-films-" });
+    const env = {
+      DATABASE_URL: db.url,
+      REVENGE_DATA_DIR: dataDir,
+      // Rescued soon after the kill.
+      REVENGE_JOB_LEASE_MS: "2000",
+      REVENGE_JOB_POLL_MS: "500",
+    };
+    const N = 1000;
+    let p = spawnRevenge(env);
+    try {
+      const source = await mediaFixture("h264_aac");
+      for (let i = 0; i < N; i++) {
+        await Deno.mkdir(join(root, `Film ${i} (${1950 + (i % 60)})`));
+        await Deno.link(source, join(root, `Film ${i} (${1950 + (i % 60)})/Film.${i}.mkv`));
+      }
+      let url = await p.listening;
+      await waitForStatus(url + "/readyz", 200);
+      const setup = await fetch(url + "/api/v1/setup", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "admin", password: "correct horse battery staple" }),
+      });
+      const { accessToken: token } = await setup.json();
+      const api = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(url + path, {
+          method,
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return await res.json();
+      };
+      const lib = await api("POST", "/api/v1/libraries", {
+        name: "Crash",
+        paths: [root],
+        watch: false,
+      });
+      // Killed in the middle: some films written, the scan not finished.
+      let at = { seen: 0, probed: 0 };
+      await waitFor(async () => {
+        at = (await api("GET", `/api/v1/libraries/${lib.id}`)).scan;
+        return at.seen >= 500 || at.probed > 0;
+      }, { message: "the scan to be under way", timeoutMs: 60_000 });
+      p.child.kill("SIGKILL");
+      await p.status;
+      await p.drained;
+
+      p = spawnRevenge(env);
+      url = await p.listening;
+      await waitForStatus(url + "/readyz", 200);
+      // deno-lint-ignore no-explicit-any
+      let scan: any;
+      await waitFor(async () => {
+        scan = (await api("GET", `/api/v1/libraries/${lib.id}`)).scan;
+        return scan.state === "idle";
+      }, { message: "the interrupted scan to finish after the restart", timeoutMs: 120_000 });
+      const [counts] = await db.sql<
+        { movies: number; files: number; keys: number; pending: number }[]
+      >`
+      select (select count(*)::int from movies) as movies,
+             (select count(*)::int from movie_files) as files,
+             (select count(distinct identity_key)::int from movies) as keys,
+             (select count(*)::int from movie_files where probe_state <> 'ready') as pending`;
+      assertEquals(
+        counts,
+        { movies: N, files: N, keys: N, pending: 0 },
+        `killed at ${JSON.stringify(at)}`,
+      );
+      assertEquals(scan.outcome, "done");
+    } finally {
+      await stopRevenge(p);
+      await db.drop();
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+);
