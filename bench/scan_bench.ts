@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { runProcess } from "../lib/media/subprocess.ts";
 import { resolveFfprobe } from "../lib/media/ffprobe_binary.ts";
 import { mediaFixture } from "../tests/media_fixtures.ts";
+import { createSql } from "../lib/db/client.ts";
 import { makeDatabase, post, startServer } from "./_revenge.ts";
 
 const SIZES = (Deno.env.get("BENCH_SCAN_SIZES") ?? "1000,10000").split(",").map(Number);
@@ -74,6 +75,27 @@ async function rawProbe(paths: string[], concurrency: number): Promise<number> {
   return paths.length / ((performance.now() - t0) / 1000);
 }
 
+/** Where a scan's time went, from the job rows: walk and probe jobs, busy time against wall time. */
+async function jobTimeline(url: string): Promise<string> {
+  const sql = createSql(url, { max: 1 });
+  try {
+    const rows = await sql<{ kind: string; n: number; busy: number; wall: number; wait: number }[]>`
+      select kind, count(*)::int as n,
+        extract(epoch from sum(finished_at - attempted_at))::float8 as busy,
+        extract(epoch from max(finished_at) - min(attempted_at))::float8 as wall,
+        extract(epoch from avg(attempted_at - created_at))::float8 as wait
+      from jobs where kind like 'library.%' and finished_at is not null group by kind`;
+    await sql`delete from jobs where kind like 'library.%'`;
+    return rows.map((r) =>
+      `${r.kind} ×${r.n} busy ${r.busy.toFixed(1)} s over ${r.wall.toFixed(1)} s, waited ${
+        r.wait.toFixed(1)
+      } s on average`
+    ).join("; ");
+  } finally {
+    await sql.end();
+  }
+}
+
 async function get(url: string, token: string) {
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, body: await res.json() };
@@ -83,7 +105,15 @@ const db = await makeDatabase();
 const dataDir = await Deno.makeTempDir({ prefix: "revenge-scan-bench-" });
 const mediaDir = await Deno.makeTempDir({ prefix: "revenge-scan-media-" });
 const logFile = await Deno.makeTempFile({ prefix: "revenge-scan-bench-", suffix: ".log" });
-const server = await startServer(db.url, dataDir, logFile, { REVENGE_LOG_LEVEL: "warn" });
+// BENCH_SERVER_ENV="REVENGE_PROBE_CONCURRENCY=4 REVENGE_JOB_CONCURRENCY=scan=1" tries other settings.
+const serverEnv = Object.fromEntries(
+  (Deno.env.get("BENCH_SERVER_ENV") ?? "").split(" ").filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+);
+const server = await startServer(db.url, dataDir, logFile, {
+  REVENGE_LOG_LEVEL: "warn",
+  ...serverEnv,
+});
 try {
   const setup = await post(`${server.url}/api/v1/setup`, { username: "admin", password: PASSWORD });
   if (setup.status !== 201) throw new Error(`setup failed: ${JSON.stringify(setup.body)}`);
@@ -120,10 +150,12 @@ try {
       if (!browseableMs && list.body.total === n) browseableMs = performance.now() - t0;
       scan = (await get(`${server.url}/api/v1/libraries/${id}`, token)).body.scan;
       if (scan.state === "idle" && browseableMs) break;
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 200));
     }
     const probedMs = performance.now() - t0;
     const rate = scan.probed / (probedMs / 1000);
+    const first = scan;
+    const jobs = db.url ? await jobTimeline(db.url) : "";
 
     const t1 = performance.now();
     const again = await post(`${server.url}/api/v1/libraries/${id}/scan`, {}, token);
@@ -137,7 +169,9 @@ try {
     }
     const rescanMs = performance.now() - t1;
 
-    console.log(`\n${n} files (${scan.seen} seen, ${scan.probed} probed, ${scan.failed} failed)`);
+    console.log(
+      `\n${n} files (${first.seen} seen, ${first.probed} probed, ${first.failed} failed)`,
+    );
     console.log(
       `  browseable (all ${n} listed)      ${s(browseableMs).padStart(9)}` +
         (n === 10_000 ? `   goal < ${GOAL.browseable10kS} s` : ""),
@@ -160,6 +194,7 @@ try {
         pct(listTimes, 0.99).toFixed(1)
       } ms over ${listTimes.length}` + `   goal p99 < ${GOAL.listDuringScanP99Ms} ms`,
     );
+    if (jobs) console.log(`  jobs: ${jobs}`);
   }
 } finally {
   server.child.kill("SIGTERM");

@@ -349,31 +349,49 @@ export function createLibraryIndexRepo(q: Queryable) {
       }));
     },
 
-    /** Stores a probe result, unless the file changed since it was read (then it stays pending). */
+    /**
+     * Stores a probe result, unless the file changed since it was read (then
+     * it stays pending), and forgets an earlier probe problem of its path: one
+     * statement, as this runs once per file.
+     */
     async saveProbe(f: PendingFile, w: ProbeWrite, now: Date): Promise<boolean> {
       const v = w.media.video;
-      const rows = await q`
-        update movie_files set probe_state = 'ready', probe_error = null, probed_at = ${now},
-          media = ${q.json(w.media as never)}, container = ${w.media.container},
-          duration_ms = ${w.media.durationMs}, bitrate = ${w.media.bitrate},
-          video_codec = ${v?.codec ?? null}, width = ${v?.width ?? null},
-          height = ${v?.height ?? null}, resolution = coalesce(${w.resolution}, resolution),
-          hdr = ${w.hdr}, updated_at = ${now}
-        where id = ${f.id} and probe_state = 'pending' and size = ${f.size}
-          and scan_id is not distinct from ${f.scanId}::bigint
-        returning 1`;
-      return rows.length > 0;
+      const [r] = await q<{ n: number }[]>`
+        with saved as (
+          update movie_files set probe_state = 'ready', probe_error = null, probed_at = ${now},
+            media = ${q.json(w.media as never)}, container = ${w.media.container},
+            duration_ms = ${w.media.durationMs}, bitrate = ${w.media.bitrate},
+            video_codec = ${v?.codec ?? null}, width = ${v?.width ?? null},
+            height = ${v?.height ?? null}, resolution = coalesce(${w.resolution}, resolution),
+            hdr = ${w.hdr}, updated_at = ${now}
+          where id = ${f.id} and probe_state = 'pending' and size = ${f.size}
+            and scan_id is not distinct from ${f.scanId}::bigint
+          returning library_id, path
+        ), forgotten as (
+          delete from library_problems p using saved s
+          where p.library_id = s.library_id and p.path = s.path and p.kind = 'probe'
+        )
+        select count(*)::int as n from saved`;
+      return r.n > 0;
     },
 
-    /** Records that ffprobe could not read the file. */
+    /** Records that ffprobe could not read the file, and lists it as a problem. */
     async saveProbeFailure(f: PendingFile, reason: string, now: Date): Promise<boolean> {
-      const rows = await q`
-        update movie_files set probe_state = 'failed', probe_error = ${reason}, probed_at = ${now},
-          updated_at = ${now}
-        where id = ${f.id} and probe_state = 'pending' and size = ${f.size}
-          and scan_id is not distinct from ${f.scanId}::bigint
-        returning 1`;
-      return rows.length > 0;
+      const [r] = await q<{ n: number }[]>`
+        with saved as (
+          update movie_files set probe_state = 'failed', probe_error = ${reason},
+            probed_at = ${now}, updated_at = ${now}
+          where id = ${f.id} and probe_state = 'pending' and size = ${f.size}
+            and scan_id is not distinct from ${f.scanId}::bigint
+          returning library_id, path
+        ), listed as (
+          insert into library_problems (library_id, path, kind, reason, first_seen_at, last_seen_at)
+          select library_id, path, 'probe', ${reason}, ${now}, ${now} from saved
+          on conflict (library_id, path) do update
+            set kind = excluded.kind, reason = excluded.reason, last_seen_at = excluded.last_seen_at
+        )
+        select count(*)::int as n from saved`;
+      return r.n > 0;
     },
   };
 }

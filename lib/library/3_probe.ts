@@ -6,7 +6,6 @@
  * pending for the probe job of the scan that saw the change.
  */
 import { createLibraryIndexRepo, type PendingFile } from "../db/library_index_repo.ts";
-import { createLibraryProblemRepo } from "../db/library_problem_repo.ts";
 import { createLibraryScanRepo } from "../db/library_scan_repo.ts";
 import { ProbeError, probeFile } from "../media/ffprobe.ts";
 import { resolveFfprobe } from "../media/ffprobe_binary.ts";
@@ -38,10 +37,9 @@ export function probeHandler(
 ): JobHandler<PayloadOutput<LibraryKinds, "library.probe">> {
   const { settings } = deps;
   return async (job) => {
-    const { scanId, libraryId, fileIds } = job.payload;
+    const { scanId, fileIds } = job.payload;
     const ffprobe = await resolveFfprobe(settings.ffprobePath);
     const index = createLibraryIndexRepo(job.sql);
-    const problems = createLibraryProblemRepo(job.sql);
     const files = await index.pending(fileIds);
     const probeOne = async (f: PendingFile) => {
       job.signal.throwIfAborted();
@@ -52,21 +50,14 @@ export function probeHandler(
           signal: job.signal,
         });
         const v = media.video;
-        const saved = await index.saveProbe(f, {
+        await index.saveProbe(f, {
           media,
           resolution: v ? resolutionLabel(v.width, v.height) : null,
           hdr: v?.hdr ?? null,
         }, new Date());
-        if (saved) await problems.remove(libraryId, [f.path]);
       } catch (e) {
         if (!(e instanceof ProbeError) || job.signal.aborted) throw e;
-        if (await index.saveProbeFailure(f, e.reason, new Date())) {
-          await problems.upsert(
-            libraryId,
-            [{ path: f.path, kind: "probe", reason: e.reason }],
-            new Date(),
-          );
-        }
+        await index.saveProbeFailure(f, e.reason, new Date());
         job.logger.info("probe failed", { path: f.path, reason: e.reason });
       }
     };
