@@ -547,3 +547,55 @@ dbTest(
     }
   },
 );
+
+dbTest(
+  "files deleted while a scan runs: the scan completes, and the next one marks exactly those missing",
+  async () => {
+    const app = await startTestApp();
+    const root = await Deno.makeTempDir({ prefix: "revenge-vanish-" });
+    try {
+      const admin = await setupAdmin(app);
+      const source = await mediaFixture("h264_aac");
+      const N = 600;
+      const paths: string[] = [];
+      for (let i = 0; i < N; i++) {
+        const dir = join(root, `Gone ${i} (${1960 + (i % 50)})`);
+        await Deno.mkdir(dir);
+        paths.push(join(dir, `Gone.${i}.mkv`));
+        await Deno.link(source, paths[i]);
+      }
+      const lib = await createLibrary(app, admin.token, { paths: [root] });
+      // Every other film goes while the walk and the probes run.
+      await waitFor(
+        async () =>
+          (await call(app, "GET", `/api/v1/libraries/${lib.id}`, { token: admin.token })).body.scan
+            .state !== "queued",
+        { message: "the scan to start" },
+      );
+      const deleted = paths.filter((_, i) => i % 2 === 1);
+      for (const p of deleted) await Deno.remove(join(p, ".."), { recursive: true });
+      const first = await scanIdle(app, admin.token, lib.id);
+      assertEquals(first.scan.outcome, "done");
+      const second = await scanNow(app, admin.token, lib.id);
+      assertEquals(second.scan.outcome, "done");
+      const [row] = await app.db.sql<{ present: number; missing: number }[]>`
+      select count(*) filter (where missing_since is null)::int as present,
+             count(*) filter (where missing_since is not null)::int as missing
+      from movie_files`;
+      assertEquals(row.present, N - deleted.length);
+      assertEquals(row.present + row.missing <= N, true);
+      const listed = await call(app, "GET", `/api/v1/movies?libraryId=${lib.id}&limit=1`, {
+        token: admin.token,
+      });
+      assertEquals(listed.body.total, N - deleted.length);
+      assertEquals(
+        await problems(app, admin.token, lib.id),
+        [],
+        "a vanished file is not a problem",
+      );
+    } finally {
+      await app.close();
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+);

@@ -7,6 +7,7 @@
  */
 import type { Tx } from "../db/client.ts";
 import { createLibraryIndexRepo } from "../db/library_index_repo.ts";
+import { createLibraryProblemRepo } from "../db/library_problem_repo.ts";
 import { isInside } from "./1_walk.ts";
 import type { LinkState } from "./2_link.ts";
 
@@ -31,12 +32,16 @@ export async function markMissing(
 ): Promise<MissingResult> {
   const repo = createLibraryIndexRepo(tx);
   const ids: string[] = [];
+  const paths: string[] = [];
   for (const f of state.index.values()) {
     if (state.seen.has(f.path) || state.movedFrom.has(f.path)) continue;
     if (r.protect.some((p) => isInside(p, f.path))) continue;
     ids.push(f.id);
+    paths.push(f.path);
   }
   const missing = await repo.markMissing(ids, r.now);
+  // A file that is gone is no longer a problem (a probe that failed because it vanished, say).
+  await createLibraryProblemRepo(tx).remove(state.libraryId, paths);
   const removed = await repo.purgeMissing(
     state.libraryId,
     new Date(r.now.getTime() - r.graceHours * 3_600_000),
