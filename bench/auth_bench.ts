@@ -30,8 +30,7 @@
  *
  * Prints figures and the goals they are measured against; asserts nothing.
  */
-import { createSql } from "../lib/db/client.ts";
-import { withDatabase } from "../tests/db.ts";
+import { freePort, makeDatabase, post, startServer, waitFor } from "./_revenge.ts";
 import { findWrk, type LoadResult, runLoad } from "./_wrk.ts";
 import { cpuSeconds } from "./_proc.ts";
 
@@ -42,46 +41,9 @@ const DURATION_MS = Number(Deno.env.get("BENCH_DURATION_MS") ?? 10_000);
 const WARMUP_MS = 2_000;
 const PASSWORD = "correct horse battery staple";
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const ms = (n: number) => `${n.toFixed(2)} ms`;
-
-async function makeDatabase(): Promise<{ url?: string; drop(): Promise<void> }> {
-  const server = Deno.env.get("BENCH_DATABASE_URL") ?? Deno.env.get("TEST_DATABASE_URL");
-  if (!server) return { drop: () => Promise.resolve() };
-  const name = `revenge_bench_${crypto.randomUUID().slice(0, 8)}`;
-  // createSql also understands socket URLs (`?host=/path`), as tests/run.ts makes them.
-  const admin = createSql(server, { max: 1 });
-  await admin.unsafe(`create database "${name}"`);
-  return {
-    url: withDatabase(server, name),
-    async drop() {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    },
-  };
-}
-
-async function waitFor(url: string, child: Deno.ChildProcess, what: string) {
-  const t0 = performance.now();
-  while (true) {
-    const res = await fetch(url).catch(() => undefined);
-    await res?.body?.cancel();
-    if (res?.status === 200) return;
-    if (performance.now() - t0 > 120_000) {
-      child.kill("SIGKILL");
-      throw new Error(`${what} not ready after 120 s`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function startBare() {
   const port = freePort();
@@ -95,52 +57,6 @@ async function startBare() {
   const url = `http://127.0.0.1:${port}`;
   await waitFor(url, child, "bare Deno.serve");
   return { child, url };
-}
-
-async function startServer(databaseUrl: string | undefined, dataDir: string, logFile: string) {
-  const port = freePort();
-  const env: Record<string, string> = {
-    REVENGE_DATA_DIR: dataDir,
-    REVENGE_PORT: String(port),
-    REVENGE_HOST: "127.0.0.1",
-    REVENGE_LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",
-    REVENGE_LOG_FORMAT: "json",
-    REVENGE_API_RATE_LIMIT: "1000000000",
-  };
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  const extra = Deno.env.get("BENCH_SERVER_FLAGS")?.split(" ").filter(Boolean) ?? [];
-  for (const k of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "REVENGE_EMBEDDED_PG_USER"]) {
-    const v = Deno.env.get(k);
-    if (v !== undefined) env[k] = v;
-  }
-  const child = new Deno.Command(Deno.execPath(), {
-    // BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
-    args: ["run", "--allow-all", ...extra, "main.ts"],
-    cwd: ROOT,
-    clearEnv: true,
-    env,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const file = await Deno.open(logFile, { write: true, create: true, truncate: true });
-  const drained = child.stderr.pipeTo(file.writable);
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/readyz`, child, "Revenge").catch(async (e) => {
-    await drained;
-    console.error(await Deno.readTextFile(logFile));
-    throw e;
-  });
-  return { child, url, drained };
-}
-
-async function post(url: string, body: unknown) {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
 }
 
 async function timeLogins(url: string, username: string, password: string, n: number) {

@@ -52,7 +52,8 @@ create table library_scans (
   added integer not null default 0,
   changed integer not null default 0,
   moved integer not null default 0,
-  -- Files waiting for ffprobe, probed, and failed (probe errors).
+  -- Files this scan gave to ffprobe, probed, and failed: counted from
+  -- movie_files.scan_id while it runs, written here when it ends.
   to_probe integer not null default 0,
   probed integer not null default 0,
   failed integer not null default 0,
@@ -67,8 +68,11 @@ create table library_scans (
   created_at timestamptz not null default now()
 );
 create index library_scans_library_idx on library_scans (library_id, id desc);
--- At most one unfinished scan per library.
-create unique index library_scans_active_idx on library_scans (library_id) where state <> 'idle';
+-- Per library at most one scan waiting and one walking (the walk of the next
+-- starts when the walk of the last is done; probing can still be going on).
+create unique index library_scans_queued_idx on library_scans (library_id) where state = 'queued';
+create unique index library_scans_walking_idx on library_scans (library_id)
+  where state = 'running' and not walk_done;
 
 -- Files the scanner could not index, and why. Replaced path by path: a
 -- problem that a later scan no longer finds goes.

@@ -71,6 +71,8 @@ create table movie_files (
   parsed jsonb not null default '{}',
   -- pending (waiting for ffprobe), ready, failed
   probe_state text not null default 'pending' check (probe_state in ('pending', 'ready', 'failed')),
+  -- The scan that last gave this file to ffprobe (its progress is counted from here).
+  scan_id bigint references library_scans (id) on delete set null,
   probe_error text,
   probed_at timestamptz,
   -- Media info (lib/model/media_info.ts); the columns below are copied out of it for filters.
@@ -93,7 +95,7 @@ create table movie_files (
 );
 create index movie_files_movie_idx on movie_files (movie_id);
 create index movie_files_inode_idx on movie_files (library_id, device, inode);
-create index movie_files_pending_idx on movie_files (library_id) where probe_state = 'pending';
+create index movie_files_scan_idx on movie_files (scan_id, probe_state) where scan_id is not null;
 create index movie_files_missing_idx on movie_files (missing_since) where missing_since is not null;
 
 -- Subtitle files next to a film (`Film.en.forced.srt`).

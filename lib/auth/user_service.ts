@@ -7,6 +7,7 @@
  */
 import type { Sql, Tx } from "../db/client.ts";
 import { createLibraryGrantRepo } from "../db/library_grant_repo.ts";
+import { createLibraryRepo } from "../db/library_repo.ts";
 import { createSessionRepo } from "../db/session_repo.ts";
 import { createPasswordResetRepo } from "../db/password_reset_repo.ts";
 import { createUserRepo, type UserChanges } from "../db/user_repo.ts";
@@ -262,6 +263,10 @@ export function createUserService(deps: UserServiceDeps): UserService {
       await transact(sql, cache, async (tx, invalidate) => {
         await guardUserTarget(tx, principal, id, "users:manage");
         await load(tx, id);
+        // Grants point at libraries (a foreign key): an unknown one is a 404, not a dangling row.
+        const known = await createLibraryRepo(tx).existing(ids);
+        const unknown = ids.find((l) => !known.has(l));
+        if (unknown) throw new NotFoundError(`Library ${unknown} not found.`);
         const grants = createLibraryGrantRepo(tx);
         // Nobody hands out what they do not hold: without libraries:manage, only
         // libraries one is granted oneself may be added.

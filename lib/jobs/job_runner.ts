@@ -19,7 +19,7 @@ import { createWorkerPool, type Dispatched } from "./worker_pool.ts";
 
 /** Jobs of a queue that one instance runs at once, by default. */
 export const DEFAULT_CONCURRENCY: Record<QueueName, number> = {
-  scan: 1,
+  scan: 2,
   metadata: 8,
   images: 8,
   search: 2,

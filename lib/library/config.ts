@@ -18,8 +18,9 @@ export const libraryConfig = defineSection("library", "Libraries and the scanner
   probeConcurrency: {
     env: "REVENGE_PROBE_CONCURRENCY",
     schema: integer(1, 64),
-    default: 4,
-    doc: "ffprobe processes run at once by one probe job.",
+    default: 2,
+    doc:
+      "ffprobe processes run at once by one probe job (the `scan` queue runs up to 2 jobs at once per instance by default, see `jobs.concurrency`).",
   },
   probeTimeoutMs: {
     env: "REVENGE_PROBE_TIMEOUT_MS",
@@ -33,7 +34,7 @@ export const libraryConfig = defineSection("library", "Libraries and the scanner
     schema: duration("h"),
     default: 72,
     doc:
-      "A file a scan no longer finds is marked missing, and removed (with its film when it was the last file) only after this long; `0` removes it at the next scan.",
+      "A file a scan no longer finds is marked missing, and removed (with its film when it was the last file) only after this long; `0` removes it in the scan that finds it gone.",
   },
   watchDebounceMs: {
     env: "REVENGE_WATCH_DEBOUNCE_MS",

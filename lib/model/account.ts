@@ -121,6 +121,11 @@ export const AUDIT_ACTIONS = [
   "mfa.disabled",
   "mfa.reset",
   "role.mfa_requirement.changed",
+  "library.created",
+  "library.updated",
+  "library.deleted",
+  "library.scan.requested",
+  "library.problems.cleared",
 ] as const;
 /** One of {@linkcode AUDIT_ACTIONS}. */
 export type AuditAction = typeof AUDIT_ACTIONS[number];
@@ -136,7 +141,7 @@ export interface AuditContext {
 /** What an audit entry is about. */
 export interface AuditEvent {
   action: AuditAction;
-  targetType?: "user" | "session" | "api_key" | "role" | "setting";
+  targetType?: "user" | "session" | "api_key" | "role" | "setting" | "library";
   targetId?: string | null;
   details?: Record<string, unknown>;
 }

@@ -1,0 +1,69 @@
+/**
+ * Phase 3, probe: ffprobe on one batch of files, `probeConcurrency` at a
+ * time, each under a hard timeout that kills the process. A file ffprobe
+ * cannot read is recorded as failed with a readable reason (and listed as a
+ * problem); the batch goes on. A file changed since it was queued is left
+ * pending for the probe job of the scan that saw the change.
+ */
+import { createLibraryIndexRepo, type PendingFile } from "../db/library_index_repo.ts";
+import { createLibraryScanRepo } from "../db/library_scan_repo.ts";
+import { ProbeError, probeFile } from "../media/ffprobe.ts";
+import { resolveFfprobe } from "../media/ffprobe_binary.ts";
+import type { JobHandler, JobHandlerDeps } from "../jobs/types.ts";
+import type { PayloadOutput } from "../jobs/kinds.ts";
+import { resolutionLabel } from "../model/media_info.ts";
+import type { SectionValues } from "../config/config.ts";
+import type { libraryConfig } from "./config.ts";
+import type { LibraryKinds } from "./kinds.ts";
+
+type Settings = SectionValues<typeof libraryConfig>;
+
+/** Runs `fn` over `items`, at most `limit` at once. */
+export async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (t: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/** The handler of `library.probe`. */
+export function probeHandler(
+  deps: JobHandlerDeps<Settings>,
+): JobHandler<PayloadOutput<LibraryKinds, "library.probe">> {
+  const { settings } = deps;
+  return async (job) => {
+    const { scanId, fileIds } = job.payload;
+    const ffprobe = await resolveFfprobe(settings.ffprobePath);
+    const index = createLibraryIndexRepo(job.sql);
+    const files = await index.pending(fileIds);
+    const probeOne = async (f: PendingFile) => {
+      job.signal.throwIfAborted();
+      try {
+        const media = await probeFile(f.path, {
+          ffprobe,
+          timeoutMs: settings.probeTimeoutMs,
+          signal: job.signal,
+        });
+        const v = media.video;
+        await index.saveProbe(f, {
+          media,
+          resolution: v ? resolutionLabel(v.width, v.height) : null,
+          hdr: v?.hdr ?? null,
+        }, new Date());
+      } catch (e) {
+        if (!(e instanceof ProbeError) || job.signal.aborted) throw e;
+        await index.saveProbeFailure(f, e.reason, new Date());
+        job.logger.info("probe failed", { path: f.path, reason: e.reason });
+      }
+    };
+    await eachLimited(files, settings.probeConcurrency, probeOne);
+    await job.complete(async (tx) => {
+      await createLibraryScanRepo(tx).finishIfDone(scanId, new Date());
+    });
+  };
+}

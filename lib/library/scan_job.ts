@@ -1,0 +1,199 @@
+/**
+ * The `library.scan` job: phases 1, 2 and 4 of one scan (README.md). The
+ * walk is written in batches, each in its own short transaction fenced by
+ * the job's lease, so the films of a new library are browseable while the
+ * walk goes on, and a crashed scan starts again from the top without
+ * doubling anything (what it wrote is then "unchanged"). The end of the
+ * walk, the missing phase and the start of the next waiting scan commit
+ * together with the job's success.
+ */
+import { dirname } from "node:path";
+import type { Tx } from "../db/client.ts";
+import { createLibraryIndexRepo } from "../db/library_index_repo.ts";
+import { createLibraryProblemRepo, type NewProblem } from "../db/library_problem_repo.ts";
+import { createLibraryRepo } from "../db/library_repo.ts";
+import { createLibraryScanRepo } from "../db/library_scan_repo.ts";
+import type { SectionValues } from "../config/config.ts";
+import { JobCancelledError, LeaseLostError, ShutdownError } from "../jobs/job_errors.ts";
+import type { PayloadOutput } from "../jobs/kinds.ts";
+import type { JobContext, JobHandler, JobHandlerDeps } from "../jobs/types.ts";
+import type { ScanMessage } from "../model/library.ts";
+import { type FoundDir, isInside, walkFolder, type WalkReport } from "./1_walk.ts";
+import { linkBatch, type LinkState } from "./2_link.ts";
+import { markMissing } from "./4_missing.ts";
+import type { libraryConfig } from "./config.ts";
+import type { LibraryKinds } from "./kinds.ts";
+import { enqueueScanJob } from "./scan_requests.ts";
+
+type Settings = SectionValues<typeof libraryConfig>;
+type ScanJob = JobContext<PayloadOutput<LibraryKinds, "library.scan">>;
+
+/** Films per link transaction: large enough to be cheap, small enough to show up soon. */
+const BATCH_FILES = 500;
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Ends the scan for good and starts the next waiting one. */
+async function endScan(
+  tx: Tx,
+  scan: { id: string; libraryId: string },
+  outcome: "failed" | "cancelled",
+  message: string,
+) {
+  const scans = createLibraryScanRepo(tx);
+  await scans.fail(scan.id, outcome, message, new Date());
+  const next = await scans.queued(scan.libraryId);
+  if (next) await enqueueScanJob(tx, next.id);
+}
+
+/** The handler of `library.scan`. */
+export function scanHandler(deps: JobHandlerDeps<Settings>): JobHandler<ScanJob["payload"]> {
+  return async (job) => {
+    const scan = await createLibraryScanRepo(job.sql).get(job.payload.scanId);
+    if (!scan || scan.state === "idle" || scan.walkDone) return job.complete();
+    try {
+      await runScan(job, scan.id, scan.libraryId, scan.paths, deps.settings);
+    } catch (e) {
+      const reason = job.signal.reason;
+      if (e instanceof LeaseLostError || reason instanceof LeaseLostError) throw e;
+      if (reason instanceof ShutdownError) throw e;
+      const cancelled = reason instanceof JobCancelledError || e instanceof JobCancelledError;
+      if (cancelled || job.attempt >= job.maxAttempts) {
+        await job.sql.begin((tx) =>
+          endScan(
+            tx,
+            scan,
+            cancelled ? "cancelled" : "failed",
+            cancelled ? "The scan was cancelled." : `The scan failed: ${describe(e)}`,
+          )
+        );
+      }
+      throw e;
+    }
+  };
+}
+
+async function runScan(
+  job: ScanJob,
+  scanId: string,
+  libraryId: string,
+  paths: string[] | null,
+  settings: Settings,
+): Promise<void> {
+  const library = await createLibraryRepo(job.sql).get(libraryId);
+  if (!library) return job.complete();
+  const started = new Date();
+  if (!await job.transaction((tx) => createLibraryScanRepo(tx).startWalk(scanId, started))) {
+    return job.complete();
+  }
+  const messages: ScanMessage[] = [];
+  const warn = (text: string) => messages.push({ level: "warning", text });
+
+  // What to walk: every folder, or the requested paths inside them.
+  const targets: { root: string; start: string }[] = [];
+  for (const p of paths ?? library.paths) {
+    const root = library.paths.find((r) => isInside(r, p));
+    if (root) targets.push({ root, start: p });
+    else warn(`${p} is not inside a folder of this library; it was not scanned.`);
+  }
+  const scopes = paths ? targets.map((t) => t.start) : null;
+  const index = createLibraryIndexRepo(job.sql);
+  const indexed = await index.files(libraryId, scopes);
+  const byInode = new Map<string, typeof indexed>();
+  for (const f of indexed) {
+    if (f.inode === null) continue;
+    const key = `${f.device}:${f.inode}`;
+    const same = byInode.get(key);
+    if (same) same.push(f);
+    else byInode.set(key, [f]);
+  }
+  const state: LinkState = {
+    libraryId,
+    scanId,
+    index: new Map(indexed.map((f) => [f.path, f])),
+    byInode,
+    subtitleIndex: await index.subtitles(libraryId, scopes),
+    seen: new Set(),
+    movedFrom: new Set(),
+  };
+  const report: WalkReport = { problems: [], unreadable: [] };
+  const protect: string[] = [];
+  const walked: string[] = [];
+  const visited = new Set<string>();
+  let batch: FoundDir[] = [];
+  let batchFiles = 0;
+  const flush = async () => {
+    if (!batch.length) return;
+    const dirs = batch;
+    batch = [];
+    batchFiles = 0;
+    await job.transaction(async (tx) => {
+      const counts = await linkBatch(tx, state, dirs, new Date());
+      await createLibraryScanRepo(tx).addCounts(scanId, counts);
+    });
+  };
+
+  for (const target of targets) {
+    let real: string;
+    try {
+      real = await Deno.realPath(target.root);
+      if (!(await Deno.stat(real)).isDirectory) throw new Error("not a directory");
+    } catch (e) {
+      warn(
+        `Folder ${target.root} is unreachable (${
+          describe(e).replace(/ \(os error \d+\).*/s, "")
+        }): nothing in it was marked missing.`,
+      );
+      protect.push(target.root);
+      continue;
+    }
+    let start = target.start;
+    try {
+      if ((await Deno.stat(start)).isFile) start = dirname(start);
+    } catch {
+      // A requested path that is gone: what was indexed under it is missing (its root is reachable).
+      walked.push(start);
+      continue;
+    }
+    const before = state.seen.size;
+    for await (
+      const dir of walkFolder({ path: target.root, real }, start, report, visited, job.signal)
+    ) {
+      batch.push(dir);
+      batchFiles += dir.videos.length + dir.subtitles.length;
+      if (batchFiles >= BATCH_FILES) await flush();
+    }
+    await flush();
+    const indexedHere = [...state.index.keys()].some((p) => isInside(start, p));
+    if (start === target.root && state.seen.size === before && indexedHere) {
+      warn(
+        `Folder ${target.root} is empty although films were indexed in it (an unmounted share?): nothing in it was marked missing.`,
+      );
+      protect.push(target.root);
+    } else walked.push(start);
+  }
+  protect.push(...report.unreadable);
+
+  await job.complete(async (tx) => {
+    const problems = createLibraryProblemRepo(tx);
+    await problems.upsert(libraryId, dedupe(report.problems), new Date());
+    await problems.sweep(libraryId, walked, started);
+    const result = await markMissing(tx, state, {
+      protect,
+      walked,
+      graceHours: settings.missingGraceHours,
+      now: new Date(),
+    });
+    const scans = createLibraryScanRepo(tx);
+    await scans.endWalk(scanId, { ...result, messages });
+    await scans.finishIfDone(scanId, new Date());
+    const next = await scans.queued(libraryId);
+    if (next) await enqueueScanJob(tx, next.id);
+  });
+}
+
+function dedupe(problems: NewProblem[]): NewProblem[] {
+  return [...new Map(problems.map((p) => [p.path, p])).values()];
+}
