@@ -23,8 +23,8 @@ import { createSql, type Sql } from "../lib/db/client.ts";
 import { createEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded_postgres.ts";
 import { createLogger } from "../lib/observability/logger.ts";
 import { withDatabase } from "../tests/db.ts";
+import { startServer } from "./_revenge.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
 export const FILMS = Number(Deno.env.get("BENCH_FILMS") ?? 50_000);
 const REQUESTS = Number(Deno.env.get("BENCH_REQUESTS") ?? 500);
 const WARMUP = 50;
@@ -324,57 +324,4 @@ async function explain(sql: Sql, library: string) {
 
 function load(): string {
   return Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-// The same as bench/_revenge.ts on main after the scanner landed; import it from there once
-// both are on one branch.
-async function startServer(databaseUrl: string, dir: string, log: string) {
-  const port = freePort();
-  const env: Record<string, string> = {
-    REVENGE_DATA_DIR: dir,
-    REVENGE_PORT: String(port),
-    REVENGE_HOST: "127.0.0.1",
-    REVENGE_LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",
-    REVENGE_LOG_FORMAT: "json",
-    REVENGE_API_RATE_LIMIT: "1000000000",
-    DATABASE_URL: databaseUrl,
-  };
-  for (const k of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "REVENGE_EMBEDDED_PG_USER"]) {
-    const v = Deno.env.get(k);
-    if (v !== undefined) env[k] = v;
-  }
-  const extra = Deno.env.get("BENCH_SERVER_FLAGS")?.split(" ").filter(Boolean) ?? [];
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", ...extra, "main.ts"],
-    cwd: ROOT,
-    clearEnv: true,
-    env,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const file = await Deno.open(log, { write: true, create: true, truncate: true });
-  const drained = child.stderr.pipeTo(file.writable);
-  const url = `http://127.0.0.1:${port}`;
-  const t0 = performance.now();
-  while (true) {
-    const res = await fetch(`${url}/readyz`).catch(() => undefined);
-    await res?.body?.cancel();
-    if (res?.status === 200) break;
-    if (performance.now() - t0 > 120_000) {
-      child.kill("SIGKILL");
-      await drained.catch(() => {});
-      console.error(await Deno.readTextFile(log));
-      throw new Error("Revenge not ready after 120 s");
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, url, drained };
 }
