@@ -152,10 +152,6 @@ export function createLibraryScanRepo(q: Queryable) {
       return row ? toScan(row) : null;
     },
 
-    async setPhase(id: string, phase: ScanStatus["phase"]): Promise<void> {
-      await q`update library_scans set phase = ${phase} where id = ${id} and state = 'running'`;
-    },
-
     async addCounts(id: string, c: WalkCounts): Promise<void> {
       await q`
         update library_scans set seen = seen + ${c.seen ?? 0}, added = added + ${c.added ?? 0},

@@ -112,28 +112,10 @@ export function createLibraryService(deps: LibraryServiceDeps): LibraryService {
       createLibraryScanRepo(sql).latest(ids),
     ]);
     return libs.map((l) => {
-      const s = scans.get(l.id);
-      const scan: ScanStatus = s
-        ? {
-          id: s.id,
-          state: s.state,
-          phase: s.phase,
-          reason: s.reason,
-          paths: s.paths,
-          seen: s.seen,
-          added: s.added,
-          changed: s.changed,
-          moved: s.moved,
-          toProbe: s.toProbe,
-          probed: s.probed,
-          failed: s.failed,
-          missing: s.missing,
-          removed: s.removed,
-          outcome: s.outcome,
-          messages: s.messages,
-          startedAt: s.startedAt,
-          finishedAt: s.finishedAt,
-        }
+      const row = scans.get(l.id);
+      // The row is the status plus what only the scanner needs.
+      const scan: ScanStatus = row
+        ? (({ libraryId: _l, walkDone: _w, ...status }) => status)(row)
         : NEVER_SCANNED;
       return {
         ...l,
