@@ -34,6 +34,10 @@ export const PERMISSIONS: readonly PermissionInfo[] = [
   { name: "libraries:manage", description: "Create, change, scan and delete libraries; see all" },
   { name: "movies:read", description: "Browse movies and their metadata" },
   { name: "movies:manage", description: "Edit and delete movies and their metadata" },
+  {
+    name: "collections:manage",
+    description: "Create, rename, fill and delete manual collections",
+  },
   { name: "playback:stream", description: "Play movies (direct play and remux)" },
   { name: "playback:transcode", description: "Play movies transcoded by the server" },
   { name: "requests:read", description: "See movie requests" },

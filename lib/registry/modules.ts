@@ -8,6 +8,7 @@ import { module as jobs } from "../jobs/module.ts";
 import { module as system } from "../system/module.ts";
 import { module as library } from "../library/module.ts";
 import { module as movies } from "../movies/module.ts";
+import { module as metadata } from "../metadata/module.ts";
 import type { ConfigOf, ConfigSection } from "../config/config.ts";
 import { serverConfig } from "../config/server_config.ts";
 import { httpConfig } from "../http/config.ts";
@@ -17,10 +18,11 @@ import { authConfig } from "../auth/config.ts";
 import { jobsConfig } from "../jobs/config.ts";
 import { libraryConfig } from "../library/config.ts";
 import { moviesConfig } from "../movies/config.ts";
+import { metadataConfig } from "../metadata/config.ts";
 import type { AnyModule, ServicesOf } from "./module.ts";
 
 /** Every production module, in start order (a module comes after those it needs). */
-export const PRODUCTION_MODULES = [auth, jobs, system, library, movies] as const;
+export const PRODUCTION_MODULES = [auth, jobs, system, library, movies, metadata] as const;
 
 /** Sections read by the core (`main.ts`) rather than by one module. */
 export const CORE_SECTIONS = [serverConfig, httpConfig, databaseConfig, logConfig] as const;
@@ -36,6 +38,7 @@ export type Config = ConfigOf<
     typeof jobsConfig,
     typeof libraryConfig,
     typeof moviesConfig,
+    typeof metadataConfig,
   ]
 >;
 
