@@ -6,6 +6,7 @@
  */
 import { createSql, type Sql } from "../lib/db/client.ts";
 import { installPostgresSocketGuard } from "../lib/db/pg_socket_guard.ts";
+import { createHooks, type HookBinding } from "../lib/jobs/hooks.ts";
 import { createJobExecutor, type JobExecutor } from "../lib/jobs/job_executor.ts";
 import type {
   FromWorker,
@@ -32,16 +33,25 @@ let pools: { end(o: { timeout: number }): Promise<void> }[] = [];
 
 type HandlerTable = Record<string, JobHandler<never>>;
 
-/** The handlers of every source; a kind handled twice is a wiring error. */
+/**
+ * The handlers of every source; a kind handled twice is a wiring error. The
+ * hook listeners of every module are collected first, so each handler
+ * factory gets them all (lib/jobs/hooks.ts).
+ */
 async function loadHandlers(
   sources: HandlerSource[],
-  deps: Omit<JobHandlerDeps, "settings">,
+  deps: Omit<JobHandlerDeps, "settings" | "hooks">,
 ): Promise<HandlerTable> {
+  const loaded = await Promise.all(sources.map(async (s) => ({ s, m: await import(s.url) })));
+  const bindings: HookBinding[] = [];
+  for (const { s, m } of loaded) {
+    bindings.push(...(m.module?.jobs?.hooks?.({ ...deps, settings: s.settings }) ?? []));
+  }
+  const hooks = createHooks(bindings);
   const all: HandlerTable = {};
-  for (const source of sources) {
-    const m = await import(source.url);
+  for (const { s: source, m } of loaded) {
     const table: HandlerTable = m.module?.jobs
-      ? await m.module.jobs.handlers({ ...deps, settings: source.settings })
+      ? await m.module.jobs.handlers({ ...deps, settings: source.settings, hooks })
       : m.handlers;
     if (!table) throw new Error(`${source.url} exports neither module.jobs nor handlers`);
     for (const [kind, handler] of Object.entries(table)) {

@@ -5,6 +5,7 @@
  */
 import type { DbTarget, Sql, Tx } from "../db/client.ts";
 import type { Logger } from "../observability/logger.ts";
+import type { Hooks } from "./hooks.ts";
 import type { JobKindTable, PayloadOutput } from "./kinds.ts";
 import type { ClaimedJob } from "../model/job.ts";
 
@@ -50,6 +51,8 @@ export interface JobHandlerDeps<S = unknown> {
   settings: S;
   /** `server.dataDir`: caches and scratch space live under it. */
   dataDir: string;
+  /** Every registered module's listeners of hook points (lib/jobs/hooks.ts). */
+  hooks: Hooks;
 }
 
 /**

@@ -10,6 +10,9 @@
  *   there) are separate files.
  * - Files whose names give the same identity (ids, or title and year) are
  *   versions or parts of one film.
+ * - The films the batch touched are announced to other modules
+ *   ({@linkcode FILMS_LINKED}) in the same transaction: the metadata module
+ *   enqueues their identification there, so no film is left unidentified by a crash.
  */
 import type { Tx } from "../db/client.ts";
 import {
@@ -18,8 +21,10 @@ import {
   type IndexedFile,
   type MovieIdentity,
 } from "../db/library_index_repo.ts";
+import type { Hooks } from "../jobs/hooks.ts";
 import { createJobQueue } from "../jobs/job_queue.ts";
 import type { FoundDir, FoundFile } from "./1_walk.ts";
+import { FILMS_LINKED } from "./film_hooks.ts";
 import { LIBRARY_KINDS, PROBE_BATCH } from "./kinds.ts";
 import { type ParsedMovie, parseMoviePath, parseSubtitleName } from "./parse_name.ts";
 
@@ -37,6 +42,8 @@ export interface LinkState {
   seen: Set<string>;
   /** Old paths of files that moved. */
   movedFrom: Set<string>;
+  /** Other modules' listeners: {@linkcode FILMS_LINKED} runs in each batch's transaction. */
+  hooks: Hooks;
 }
 
 /** What one batch changed. */
@@ -187,6 +194,15 @@ export async function linkBatch(
       libraryId: state.libraryId,
       fileIds: ids.slice(i, i + PROBE_BATCH),
     }, { tx });
+  }
+
+  const touched = new Set([
+    ...fileWrites.map((w) => w.movieId),
+    ...moves.map((m) => movieOfPath.get(m.f.path)!),
+  ]);
+  for (const id of emptied) touched.delete(id);
+  if (touched.size) {
+    await state.hooks.run(FILMS_LINKED, tx, { libraryId: state.libraryId, movieIds: [...touched] });
   }
 
   await linkSubtitles(tx, state, dirs, movieOfPath, now);

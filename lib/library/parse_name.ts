@@ -424,7 +424,11 @@ export function foldTitle(title: string): string {
  */
 const ARTICLE = /^(?:(?:the|a|an|der|das|le|la|les|el|los|las)\s+|l['’](?=\p{L}))/u;
 
-function sortTitleOf(title: string): string {
+/**
+ * The sort title of a title: lower case, no diacritics, leading article
+ * dropped, numbers padded to 6 digits (films matched on TMDb are sorted the same way).
+ */
+export function sortTitleOf(title: string): string {
   const lower = title.normalize("NFKD").replace(/[\p{M}\p{Cf}]/gu, "").toLowerCase()
     .replace(/^[^\p{L}\p{N}]+/u, "");
   const cut = lower.replace(ARTICLE, "");

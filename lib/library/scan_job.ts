@@ -54,7 +54,7 @@ export function scanHandler(deps: JobHandlerDeps<Settings>): JobHandler<ScanJob[
     const scan = await createLibraryScanRepo(job.sql).get(job.payload.scanId);
     if (!scan || scan.state === "idle" || scan.walkDone) return job.complete();
     try {
-      await runScan(job, scan.id, scan.libraryId, scan.paths, deps.settings);
+      await runScan(job, scan, deps);
     } catch (e) {
       const reason = job.signal.reason;
       if (e instanceof LeaseLostError || reason instanceof LeaseLostError) throw e;
@@ -77,11 +77,10 @@ export function scanHandler(deps: JobHandlerDeps<Settings>): JobHandler<ScanJob[
 
 async function runScan(
   job: ScanJob,
-  scanId: string,
-  libraryId: string,
-  paths: string[] | null,
-  settings: Settings,
+  scan: { id: string; libraryId: string; paths: string[] | null },
+  { settings, hooks }: JobHandlerDeps<Settings>,
 ): Promise<void> {
+  const { id: scanId, libraryId, paths } = scan;
   const library = await createLibraryRepo(job.sql).get(libraryId);
   if (!library) return job.complete();
   const started = new Date();
@@ -117,6 +116,7 @@ async function runScan(
     subtitleIndex: await index.subtitles(libraryId, scopes),
     seen: new Set(),
     movedFrom: new Set(),
+    hooks,
   };
   const report: WalkReport = { problems: [], unreadable: [] };
   const protect: string[] = [];

@@ -126,6 +126,14 @@ export const AUDIT_ACTIONS = [
   "library.deleted",
   "library.scan.requested",
   "library.problems.cleared",
+  "library.metadata_refresh.requested",
+  "movie.matched",
+  "movie.unmatched",
+  "movie.metadata_refresh.requested",
+  "collection.created",
+  "collection.updated",
+  "collection.movies.changed",
+  "collection.deleted",
 ] as const;
 /** One of {@linkcode AUDIT_ACTIONS}. */
 export type AuditAction = typeof AUDIT_ACTIONS[number];
@@ -141,7 +149,15 @@ export interface AuditContext {
 /** What an audit entry is about. */
 export interface AuditEvent {
   action: AuditAction;
-  targetType?: "user" | "session" | "api_key" | "role" | "setting" | "library";
+  targetType?:
+    | "user"
+    | "session"
+    | "api_key"
+    | "role"
+    | "setting"
+    | "library"
+    | "movie"
+    | "collection";
   targetId?: string | null;
   details?: Record<string, unknown>;
 }

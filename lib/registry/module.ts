@@ -10,6 +10,7 @@
 import type { ConfigSection, SectionValues } from "../config/config.ts";
 import type { Sql } from "../db/client.ts";
 import type { PeriodicSchedule } from "../jobs/scheduler.ts";
+import type { HookBinding } from "../jobs/hooks.ts";
 import type { JobHandler, JobHandlerDeps } from "../jobs/types.ts";
 import type { JobKindTable } from "../jobs/kinds.ts";
 import type { Clock } from "../model/clock.ts";
@@ -65,6 +66,11 @@ export interface ModuleJobs<S> {
   kinds: JobKindTable;
   /** Builds the handlers inside a job worker (its own pool, logger and this module's settings). */
   handlers(deps: JobHandlerDeps<S>): AnyHandlers | Promise<AnyHandlers>;
+  /**
+   * Listeners of other modules' hook points (lib/jobs/hooks.ts), built in a
+   * job worker before any handler; `deps.hooks` is not set yet.
+   */
+  hooks?(deps: Omit<JobHandlerDeps<S>, "hooks">): HookBinding[];
   /** Periodic schedules (once per period across instances); may depend on settings. */
   schedules?(settings: S): PeriodicSchedule<JobKindTable>[];
 }
