@@ -81,6 +81,13 @@ export function createMetadataRepo(db: Queryable) {
       return row ?? null;
     },
 
+    /** The film's match score (null: matched by an id or by hand, or gone). */
+    async score(id: string): Promise<number | null> {
+      const [row] = await db<{ score: number | null }[]>`
+        select match_score as score from movies where id = ${id}::uuid`;
+      return row?.score ?? null;
+    },
+
     /** Creates or refreshes a TMDb collection; answers its id. */
     async upsertTmdbCollection(c: TmdbCollectionWrite, now: Date): Promise<string> {
       // tmdb_id is unique: the collection is shared by every library's films of it.
@@ -266,23 +273,19 @@ export function createMetadataRepo(db: Queryable) {
     },
 
     /**
-     * Films left unmatched with an error (TMDb down, not configured, no
-     * result) whose last attempt is older than `before`; not those unmatched by hand.
+     * Films left unmatched with an error (TMDb down, no result) whose last
+     * attempt is older than `before`, or whose error is `now` (waiting for
+     * credentials: retried at once); not those unmatched by hand.
      */
-    async retryable(before: Date, limit: number): Promise<string[]> {
+    async retryable(before: Date, now: string, limit: number): Promise<string[]> {
       // Index-shaped: movies_match_retry_idx (match_attempted_at, id) of unmatched films with an error.
       const rows = await db<{ id: string }[]>`
         select id from movies where match_state = 'unmatched' and match_error is not null
           and match_source is distinct from 'manual'
-          and (match_attempted_at is null or match_attempted_at < ${before})
+          and (match_attempted_at is null or match_attempted_at < ${before}
+            or match_error = ${now})
         order by match_attempted_at nulls first, id limit ${limit}`;
       return rows.map((r) => r.id);
-    },
-
-    /** Marks films as attempted now, so the next periodic run takes the next batch. */
-    async touchAttempted(ids: string[], now: Date): Promise<void> {
-      if (!ids.length) return;
-      await db`update movies set match_attempted_at = ${now} where id = any(${ids}::uuid[])`;
     },
   };
 }
