@@ -14,23 +14,34 @@ export interface CollectionRecord {
   posterPath: string | null;
   backdropPath: string | null;
   tmdbId: number | null;
+  /** tmdb: from TMDb (not editable); manual: made by a holder of `collections:manage`. */
+  kind: "tmdb" | "manual";
   movieCount: number;
 }
 
 /** Creates the collection repo on a pool or a transaction. */
 export function createCollectionRepo(db: Queryable) {
   return {
-    /** The collection; null when none of its films is visible and available to the caller. */
+    /**
+     * The collection; null when none of its films is visible and available
+     * to the caller. A manual collection with no film at all is visible to
+     * everyone: it shows nothing of any library.
+     */
     async get(v: Viewer, id: string): Promise<CollectionRecord | null> {
-      // The inner join drops a collection without such a film: it answers like an unknown id.
-      const [row] = await db<CollectionRecord[]>`
+      const [row] = await db<(CollectionRecord & { members: boolean })[]>`
         select c.id, c.name, c.overview, c.poster_path as "posterPath",
-          c.backdrop_path as "backdropPath", c.tmdb_id as "tmdbId",
-          count(*)::int as "movieCount"
-        from collections c join movies m on m.collection_id = c.id
-        where c.id = ${id}::uuid and ${visibleTo(db, v.access)} and ${availableFilm(db)}
-        group by c.id`;
-      return row ?? null;
+          c.backdrop_path as "backdropPath", c.tmdb_id as "tmdbId", c.kind,
+          (select count(*) from movies m
+            where (m.collection_id = c.id or exists (select 1 from collection_movies cm
+              where cm.collection_id = c.id and cm.movie_id = m.id))
+              and ${visibleTo(db, v.access)} and ${availableFilm(db)})::int as "movieCount",
+          exists (select 1 from collection_movies cm where cm.collection_id = c.id)
+            or exists (select 1 from movies m where m.collection_id = c.id) as members
+        from collections c where c.id = ${id}::uuid`;
+      if (!row) return null;
+      const { members, ...c } = row;
+      if (c.movieCount === 0 && !(c.kind === "manual" && !members)) return null;
+      return c;
     },
   };
 }

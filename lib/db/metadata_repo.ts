@@ -6,6 +6,7 @@
  * are written with the details, in the caller's transaction.
  */
 import type { Queryable } from "./client.ts";
+import { type LibraryAccess, visibleTo } from "./movie_repo.ts";
 import type { MatchCandidate } from "../model/metadata.ts";
 import type { CreditWrite, MovieWrite } from "../model/movie_write.ts";
 
@@ -39,6 +40,24 @@ export interface TmdbCollectionWrite {
   backdropPath: string | null;
   posterImageId: string | null;
   backdropImageId: string | null;
+}
+
+/** A film of the caller's libraries known by its TMDb id. */
+export interface FilmOfTmdb {
+  tmdbId: number;
+  movieId: string;
+  libraryId: string;
+  title: string;
+  year: number | null;
+}
+
+/** One of TMDb's similar films, as stored on a film. */
+export interface StoredSimilar {
+  tmdbId: number;
+  title: string;
+  year: number | null;
+  posterPath: string | null;
+  popularity: number;
 }
 
 /** Creates the metadata repo on a pool or a transaction. */
@@ -252,6 +271,42 @@ export function createMetadataRepo(db: Queryable) {
         where id = ${id}::uuid returning id`;
       await db`delete from movie_genres where movie_id = ${id}::uuid`;
       await db`delete from movie_credits where movie_id = ${id}::uuid`;
+      return rows.length > 0;
+    },
+
+    /** The films of the caller's libraries matched to any of `tmdbIds`. */
+    async filmsOfTmdb(tmdbIds: number[], access: LibraryAccess): Promise<FilmOfTmdb[]> {
+      if (!tmdbIds.length) return [];
+      // movies_tmdb_idx (tmdb_id) where tmdb_id is not null answers the any().
+      return [
+        ...await db<FilmOfTmdb[]>`
+          select m.tmdb_id as "tmdbId", m.id as "movieId", m.library_id as "libraryId", m.title,
+            m.year
+          from movies m where m.tmdb_id = any(${tmdbIds}::int[]) and m.match_state = 'matched'
+            and ${visibleTo(db, access)}
+          order by m.added_at, m.id`,
+      ];
+    },
+
+    /** The similar films stored on a film of the caller's libraries; null when not visible. */
+    async similarOf(id: string, access: LibraryAccess): Promise<StoredSimilar[] | null> {
+      const [row] = await db<{ similar: StoredSimilar[] }[]>`
+        select m.similar_movies as similar from movies m
+        where m.id = ${id}::uuid and ${visibleTo(db, access)}`;
+      return row ? row.similar : null;
+    },
+
+    /** Of `ids`, the films in the caller's libraries. */
+    async visibleFilms(ids: string[], access: LibraryAccess): Promise<Set<string>> {
+      if (!ids.length) return new Set();
+      const rows = await db<{ id: string }[]>`
+        select m.id from movies m where m.id = any(${ids}::uuid[]) and ${visibleTo(db, access)}`;
+      return new Set(rows.map((r) => r.id));
+    },
+
+    /** True when the library exists. */
+    async libraryExists(libraryId: string): Promise<boolean> {
+      const rows = await db`select 1 from libraries where id = ${libraryId}::uuid`;
       return rows.length > 0;
     },
 

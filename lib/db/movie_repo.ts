@@ -11,6 +11,7 @@
 import type postgres from "postgres";
 import type { Queryable } from "./client.ts";
 import type { HdrType, MediaInfo } from "../model/media_info.ts";
+import type { MatchCandidate, MatchState } from "../model/metadata.ts";
 
 type Fragment = postgres.Fragment;
 
@@ -43,7 +44,7 @@ export interface MovieRecord {
   sortTitle: string;
   year: number | null;
   edition: string | null;
-  matchState: string;
+  matchState: MatchState;
   overview: string | null;
   tagline: string | null;
   runtimeMinutes: number | null;
@@ -55,6 +56,12 @@ export interface MovieRecord {
   popularity: number | null;
   posterPath: string | null;
   backdropPath: string | null;
+  /** The cached poster's blurhash; null until it is downloaded (then the image route serves it). */
+  posterBlurhash: string | null;
+  backdropBlurhash: string | null;
+  /** True once the cached poster (backdrop) is ready to serve. */
+  posterReady: boolean;
+  backdropReady: boolean;
   collectionId: string | null;
   tmdbId: number | null;
   imdbId: string | null;
@@ -82,6 +89,18 @@ export interface FileCounts {
 /** A film with its genres, its collection and its files counted. */
 export interface MovieDetailRecord extends MovieRecord {
   genres: string[];
+  studios: string[];
+  spokenLanguages: string[];
+  countries: string[];
+  trailers: { site: string; key: string; name: string; type: string; official: boolean }[];
+  /** name_id, nfo, search, manual; null until identified. */
+  matchSource: string | null;
+  matchScore: number | null;
+  matchedAt: Date | null;
+  /** Why it is not identified (yet). */
+  matchError: string | null;
+  /** The candidates kept when the matcher was unsure. */
+  matchCandidates: MatchCandidate[] | null;
   collection: { id: string; name: string; posterPath: string | null } | null;
   files: FileCounts;
 }
@@ -92,6 +111,8 @@ export type MovieSortKey = "title" | "year" | "added" | "rating" | "runtime" | "
 /** What a listing is filtered and ordered by. */
 export interface MovieListFilter {
   libraryId?: string;
+  /** Only films in this match state (needs_review: the administrators' review list). */
+  matchState?: MatchState;
   /** Any of these genres (case-insensitive). */
   genres?: string[];
   yearFrom?: number;
@@ -212,6 +233,8 @@ function itemColumns(db: Queryable): Fragment {
     m.tagline, m.runtime_minutes as "runtimeMinutes", m.release_date::text as "releaseDate",
     m.certification, m.rating, m.vote_count as "voteCount", m.popularity,
     m.poster_path as "posterPath", m.backdrop_path as "backdropPath",
+    pi.blurhash as "posterBlurhash", bi.blurhash as "backdropBlurhash",
+    pi.id is not null as "posterReady", bi.id is not null as "backdropReady",
     m.collection_id as "collectionId", m.tmdb_id as "tmdbId", m.imdb_id as "imdbId",
     m.added_at as "addedAt", m.updated_at as "updatedAt",
     fa.duration_ms as "durationMs", fa.resolution, fa.hdr,
@@ -232,6 +255,8 @@ function itemJoins(db: Queryable, userId: string): Fragment {
         ) desc nulls last) filter (where f.hdr is not null))[1] as hdr
       from movie_files f where ${fileOfFilm(db)}
     ) fa on true
+    left join images pi on pi.id = m.poster_image_id and pi.state = 'ready'
+    left join images bi on bi.id = m.backdrop_image_id and bi.state = 'ready'
     left join watch_progress wp on wp.movie_id = m.id and wp.user_id = ${userId}::uuid`;
 }
 
@@ -262,7 +287,13 @@ function conditions(db: Queryable, v: Viewer, f: MovieListFilter): Fragment {
   let where = db`${visibleTo(db, v.access)} and ${availableFilm(db)}`;
   const and = (cond: Fragment) => (where = db`${where} and ${cond}`);
   if (f.libraryId) and(db`m.library_id = ${f.libraryId}::uuid`);
-  if (f.collectionId) and(db`m.collection_id = ${f.collectionId}::uuid`);
+  // movies_match_state_idx (match_state, id) where not matched serves the review list.
+  if (f.matchState) and(db`m.match_state = ${f.matchState}`);
+  // A TMDb collection's films name it; a manual one's are its collection_movies rows.
+  if (f.collectionId) {
+    and(db`(m.collection_id = ${f.collectionId}::uuid or exists (select 1 from collection_movies cm
+      where cm.collection_id = ${f.collectionId}::uuid and cm.movie_id = m.id))`);
+  }
   if (f.genres?.length) {
     and(db`exists (select 1 from movie_genres g where g.movie_id = m.id
       and lower(g.genre) = any(${f.genres.map((g) => g.toLowerCase())}::text[]))`);
@@ -367,11 +398,30 @@ export function createMovieRepo(db: Queryable) {
               'missing', count(*) filter (where f.missing_since is not null))
             from movie_files f where f.movie_id = m.id) as files,
           (select json_build_object('id', c.id, 'name', c.name, 'posterPath', c.poster_path)
-            from collections c where c.id = m.collection_id) as collection
+            from collections c where c.id = m.collection_id) as collection,
+          m.studios, m.spoken_languages as "spokenLanguages", m.countries, m.trailers,
+          m.match_source as "matchSource", m.match_score as "matchScore",
+          m.matched_at as "matchedAt", m.match_error as "matchError",
+          m.match_candidates as "matchCandidates"
         from movies m ${itemJoins(db, v.userId)}
         where m.id = ${id}::uuid and ${visibleTo(db, v.access)}`;
       if (!row) return null;
-      return { ...toItem(row), genres: row.genres, files: row.files, collection: row.collection };
+      const { genres, files, collection, ...rest } = row as typeof row & MovieDetailRecord;
+      return {
+        ...toItem(rest),
+        genres,
+        files,
+        collection,
+        studios: rest.studios,
+        spokenLanguages: rest.spokenLanguages,
+        countries: rest.countries,
+        trailers: rest.trailers,
+        matchSource: rest.matchSource,
+        matchScore: rest.matchScore,
+        matchedAt: rest.matchedAt,
+        matchError: rest.matchError,
+        matchCandidates: rest.matchCandidates,
+      };
     },
 
     /** Every file of a visible film (missing and failed ones too), parts in order. */

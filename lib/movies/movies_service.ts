@@ -18,6 +18,7 @@ import {
 import { createWatchProgressRepo, type ProgressRecord } from "../db/watch_progress_repo.ts";
 import { type CollectionRecord, createCollectionRepo } from "../db/collection_repo.ts";
 import type { HdrType } from "../model/media_info.ts";
+import type { MatchState } from "../model/metadata.ts";
 import { NotFoundError, ValidationError } from "../model/errors.ts";
 import type { Clock } from "../model/clock.ts";
 import { judgeProgress, type ProgressRules } from "./progress_rules.ts";
@@ -52,6 +53,8 @@ export interface Page<T> extends Paging {
 /** The filters and order of `GET /movies`. */
 export interface MovieQuery extends Paging {
   libraryId?: string;
+  /** Only films in this match state. */
+  matchState?: MatchState;
   /** Any of these genres. */
   genres?: string[];
   yearFrom?: number;
@@ -164,6 +167,7 @@ export function createMoviesService(deps: MoviesServiceDeps): MoviesService {
       const words = q.q?.trim();
       return page(v, {
         libraryId: q.libraryId,
+        matchState: q.matchState,
         genres: q.genres,
         yearFrom: q.yearFrom,
         yearTo: q.yearTo,

@@ -26,6 +26,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: "conflicts with the current state",
   415: "body is not JSON",
   429: "too many requests",
+  503: "a service it needs (TMDb) is unreachable or not configured",
 };
 
 /** Problem responses for the given status codes, for `createRoute({responses})`. */

@@ -8,13 +8,17 @@ import { createRouter } from "../../lib/http/router.ts";
 import { errors, json, needs, Paging } from "./_schemas.ts";
 import { IdParam, MoviePage, moviePageView, viewerOf } from "./movies.ts";
 
-const Collection = z.object({
+/** A collection as the caller sees it. */
+export const Collection = z.object({
   id: z.uuid(),
   name: z.string(),
   overview: z.string().nullable(),
   posterPath: z.string().nullable(),
   backdropPath: z.string().nullable(),
   tmdbId: z.number().int().nullable(),
+  kind: z.enum(["tmdb", "manual"]).describe(
+    "tmdb: made from TMDb's collection of a matched film; manual: made by a holder of collections:manage",
+  ),
   movieCount: z.number().int().describe("Its available films the caller may see"),
 }).openapi("Collection");
 

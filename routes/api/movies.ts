@@ -9,7 +9,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { createRouter } from "../../lib/http/router.ts";
 import type { AppEnv } from "../../lib/http/types.ts";
+import { hasPermission } from "../../lib/model/permissions.ts";
 import type {
+  MovieDetailRecord,
   MovieQuery,
   MovieRecord,
   Page,
@@ -47,7 +49,9 @@ export const MovieItem = z.object({
   sortTitle: z.string(),
   year: z.number().int().nullable(),
   edition: z.string().nullable(),
-  matchState: z.string().describe("unmatched, matched or needs_review"),
+  matchState: z.enum(["matched", "needs_review", "unmatched"]).describe(
+    "matched: identified on TMDb; needs_review: candidates wait for an administrator; unmatched: not identified (yet)",
+  ),
   overview: z.string().nullable(),
   tagline: z.string().nullable(),
   runtimeMinutes: z.number().int().nullable(),
@@ -58,6 +62,12 @@ export const MovieItem = z.object({
   popularity: z.number().nullable(),
   posterPath: z.string().nullable(),
   backdropPath: z.string().nullable(),
+  posterUrl: z.string().nullable().describe(
+    "The cached poster (`/api/v1/images/poster/{id}/w342`; other widths by the same route); null until downloaded",
+  ),
+  posterBlurhash: z.string().nullable().describe("Placeholder while the poster loads"),
+  backdropUrl: z.string().nullable().describe("The cached backdrop (w1280); null until downloaded"),
+  backdropBlurhash: z.string().nullable(),
   collectionId: z.uuid().nullable(),
   tmdbId: z.number().int().nullable(),
   imdbId: z.string().nullable(),
@@ -72,8 +82,38 @@ export const MovieItem = z.object({
 /** A page of films. */
 export const MoviePage = pageOf(MovieItem, "MoviePage");
 
-const MovieDetail = MovieItem.extend({
+const Candidate = z.object({
+  tmdbId: z.number().int(),
+  title: z.string(),
+  originalTitle: z.string().nullable(),
+  year: z.number().int().nullable(),
+  popularity: z.number(),
+  posterPath: z.string().nullable(),
+  score: z.number().describe("0-100"),
+}).openapi("MatchCandidate");
+
+/** A film in detail. */
+export const MovieDetail = MovieItem.extend({
   genres: z.array(z.string()),
+  studios: z.array(z.string()),
+  spokenLanguages: z.array(z.string()).describe("ISO 639-1"),
+  countries: z.array(z.string()).describe("ISO 3166-1 production countries"),
+  trailers: z.array(z.object({
+    site: z.string(),
+    key: z.string().describe("The YouTube video id"),
+    name: z.string(),
+    type: z.string().describe("Trailer or Teaser"),
+    official: z.boolean(),
+  })),
+  matchSource: z.string().nullable().describe("name_id, nfo, search or manual"),
+  matchScore: z.number().nullable(),
+  matchedAt: time.nullable(),
+  matchError: z.string().nullable().optional().describe(
+    "Why the film is not identified (yet); only for movies:manage",
+  ),
+  matchCandidates: z.array(Candidate).nullable().optional().describe(
+    "The candidates of a film that needs review; only for movies:manage",
+  ),
   collection: z.object({ id: z.uuid(), name: z.string(), posterPath: z.string().nullable() })
     .nullable(),
   files: z.object({
@@ -176,11 +216,36 @@ export function progressView(p: ProgressRecord) {
 
 /** JSON of a film list item. */
 export function movieItemView(m: MovieRecord) {
+  const { posterReady, backdropReady, ...rest } = m;
   return {
-    ...m,
+    ...rest,
+    posterUrl: posterReady ? `/api/v1/images/poster/${m.id}/w342` : null,
+    backdropUrl: backdropReady ? `/api/v1/images/backdrop/${m.id}/w1280` : null,
     addedAt: m.addedAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
     userData: m.userData && progressView(m.userData),
+  };
+}
+
+/**
+ * JSON of a film in detail; why it is not identified and its candidates
+ * only for `manager`s (holders of movies:manage, who can act on them).
+ */
+export function movieDetailView(film: MovieDetailRecord, manager: boolean) {
+  const { matchError, matchCandidates, ...rest } = film;
+  return {
+    ...movieItemView(rest),
+    genres: film.genres,
+    collection: film.collection,
+    files: film.files,
+    studios: film.studios,
+    spokenLanguages: film.spokenLanguages,
+    countries: film.countries,
+    trailers: film.trailers,
+    matchSource: film.matchSource,
+    matchScore: film.matchScore,
+    matchedAt: iso(film.matchedAt),
+    ...(manager ? { matchError, matchCandidates } : {}),
   };
 }
 
@@ -202,7 +267,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * answer to a foreign id never depends on what was sent (a malformed id is
  * left to the path validator, which names it).
  */
-function visibleFilmFirst(): MiddlewareHandler<AppEnv> {
+export function visibleFilmFirst(): MiddlewareHandler<AppEnv> {
   return async function visibleFilmFirst(c, next) {
     const id = c.req.param("id");
     if (id && UUID.test(id)) await c.var.services.movies.assertVisible(await viewerOf(c), id);
@@ -216,6 +281,8 @@ const SORTS = ["title", "year", "added", "rating", "runtime", "random"] as const
 const Genre = z.string().min(1).max(400);
 const ListQuery = Paging.extend({
   libraryId: z.uuid().optional(),
+  matchState: z.enum(["matched", "needs_review", "unmatched"]).optional()
+    .describe("needs_review: the films whose match an administrator should decide"),
   genre: z.union([Genre, z.array(Genre).max(50)]).optional()
     .describe("Repeat it or separate with commas: films of any of these genres (any case)"),
   yearFrom: z.coerce.number().int().min(1800).max(2200).optional(),
@@ -363,12 +430,10 @@ export const movies = createRouter()
     ofFilm("/{id}", "One film, with its genres, collection and files counted", MovieDetail),
     async (c) => {
       const film = await c.var.services.movies.get(await viewerOf(c), c.req.valid("param").id);
-      return c.json({
-        ...movieItemView(film),
-        genres: film.genres,
-        collection: film.collection,
-        files: film.files,
-      }, 200);
+      return c.json(
+        movieDetailView(film, hasPermission(c.var.principal!.permissions, "movies:manage")),
+        200,
+      );
     },
   )
   .openapi(
