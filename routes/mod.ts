@@ -18,6 +18,7 @@ import { adminJobs } from "./api/admin_jobs.ts";
 import { libraries } from "./api/libraries.ts";
 import { movies } from "./api/movies.ts";
 import { collections } from "./api/collections.ts";
+import { images } from "./api/images.ts";
 import { docs } from "./docs.ts";
 import { staticFiles } from "./static.ts";
 import { home } from "./index.tsx";
@@ -44,6 +45,7 @@ export function mountRoutes(app: OpenAPIHono<AppEnv>): OpenAPIHono<AppEnv> {
   app.route("/api/v1/libraries", libraries);
   app.route("/api/v1/movies", movies);
   app.route("/api/v1/collections", collections);
+  app.route("/api/v1/images", images);
   app.route("/api/docs", docs);
   app.route("/static", staticFiles);
   app.route("/", home);

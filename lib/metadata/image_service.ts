@@ -47,6 +47,8 @@ export interface ImageServiceDeps {
   proxy?: string;
   /** Largest original accepted (default 32 MiB). */
   maxBytes?: number;
+  /** `metadata.preferLocalArtwork`: local artwork wins over TMDb's (default true). */
+  preferLocal?: boolean;
 }
 
 /** One image route request. */
@@ -86,6 +88,15 @@ export interface ImageService {
    * since it was read, is (re-)read by a job enqueued in `tx`.
    */
   ensureLocal(tx: Queryable, absPath: string): Promise<string>;
+  /**
+   * The image a film (collection, person) should show for one kind: its
+   * local artwork when there is some and `preferLocal` holds (or TMDb has
+   * none), else TMDb's; null when neither. Ensured as above, in `tx`.
+   */
+  ensureArtwork(
+    tx: Queryable,
+    from: { local?: string | null; tmdbPath?: string | null },
+  ): Promise<string | null>;
   /**
    * Downloads or reads one image into the cache (the `metadata.image` job).
    * An image that cannot be had is marked failed with the reason; a
@@ -174,6 +185,15 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
       if (changed) await repo.markPending(row.id, stat);
       if (changed || row.state === "pending") await enqueue(tx, row.id);
       return row.id;
+    },
+
+    async ensureArtwork(tx, from) {
+      const preferLocal = deps.preferLocal ?? true;
+      if (from.local && (preferLocal || !from.tmdbPath)) {
+        return await this.ensureLocal(tx, from.local);
+      }
+      if (from.tmdbPath) return await this.ensureTmdb(tx, from.tmdbPath);
+      return null;
     },
 
     async fetch(imageId, signal) {
