@@ -16,7 +16,9 @@ import { IdParam, MovieDetail, movieDetailView, viewerOf, visibleFilmFirst } fro
 
 const manage = { tags: ["metadata"], ...needs("movies:manage") };
 const MatchBody = z.object({
-  tmdbId: z.number().int().min(1).max(2_147_483_647).describe("From GET /api/v1/metadata/search/movie"),
+  tmdbId: z.number().int().min(1).max(2_147_483_647).describe(
+    "From GET /api/v1/metadata/search/movie",
+  ),
 }).openapi("MatchRequest");
 /** A job that was enqueued. */
 export const Accepted = z.object({ jobId: z.string() }).openapi("JobAccepted");
@@ -89,7 +91,11 @@ export const movieMatch = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const job = await c.var.services.metadata.refreshMovie(await viewerOf(c), id, auditContext(c));
+      const job = await c.var.services.metadata.refreshMovie(
+        await viewerOf(c),
+        id,
+        auditContext(c),
+      );
       return c.json(job, 202);
     },
   )
