@@ -144,7 +144,16 @@ function foldedTokens(title: string): string[] {
   s = s.replace(/(?<![\p{L}\p{N}])(\p{L})['’ʼ`´]\s*(?=\p{L})/gu, "$1 ");
   s = s.replace(/[&+]/g, " and ").replace(/['’ʼ`´]/g, "").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
   if (s === "") return [];
-  return s.split(" ").map(toNumber);
+  const words = s.split(" ");
+  // A lone "I" is the pronoun ("How I Learned", "I, Robot") unless it numbers
+  // something ("Episode I", "Part I") or ends the title ("Rocky I").
+  return words.map((w, i) =>
+    w === "i" && i < words.length - 1 && !numbers(words[i - 1]) ? w : toNumber(w)
+  );
+}
+
+function numbers(word: string | undefined): boolean {
+  return word !== undefined && NUMBERED.has(WORD_SYNONYMS[word] ?? word);
 }
 
 /** `title` folded to one comparable string: {@linkcode titleTokens} joined by spaces. */
@@ -250,8 +259,11 @@ function affixScore(
   const extra = long.length - short.length;
   const startsWith = short.every((t, i) => long[i] === t);
   if (startsWith) {
-    // A dropped subtitle; numbers in it stay significant (`Toy Story` ≠ `Toy Story 3`).
-    return { score: Math.max(0.8, 0.87 - 0.01 * extra), numbersExcused: false };
+    // A dropped subtitle; numbers in it stay significant (`Toy Story` ≠ `Toy Story 3`)
+    // except an episode's (`Star Wars` is `Star Wars Episode IV A New Hope`).
+    const rest = long.slice(short.length);
+    const excused = rest.every((t, i) => !isNumber(t) || rest[i - 1] === "episode");
+    return { score: Math.max(0.8, 0.87 - 0.01 * extra), numbersExcused: excused };
   }
   for (const tail of [short, shortWithArticle]) {
     const at = long.length - tail.length;
@@ -264,4 +276,38 @@ function affixScore(
     }
   }
   return none;
+}
+
+const ROMAN_OF = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"];
+
+/**
+ * `title` with its sequel numbers written the other way, for a second
+ * search when TMDb found nothing: `Rocky 2` → `Rocky II`, `The Godfather
+ * Part III` → `The Godfather Part 3`. Arabic 1-39 become roman; without
+ * any, roman numerals (`II`-`XXXIX`, a lone `I` only after `Part` or
+ * `Episode`) become arabic. Null when there is nothing to rewrite.
+ */
+export function numeralVariant(title: string): string | null {
+  const parts = String(title).split(/([\s._:-]+)/u);
+  const isWord = (p: string) => p !== "" && !/^[\s._:-]+$/u.test(p);
+  let changed = false;
+  const toRoman = parts.map((p) => {
+    if (!/^\d{1,2}$/.test(p) || Number(p) < 1 || Number(p) > 39) return p;
+    changed = true;
+    const n = Number(p);
+    return "X".repeat(Math.floor(n / 10)) + ROMAN_OF[n % 10];
+  });
+  if (changed) return toRoman.join("");
+  const words = parts.filter(isWord).map((w) => w.toLowerCase());
+  let w = -1;
+  const toArabic = parts.map((p) => {
+    if (!isWord(p)) return p;
+    w++;
+    const lower = p.toLowerCase();
+    if (!/^[ivx]+$/.test(lower) || !ROMAN.test(lower)) return p;
+    if (lower === "i" && !numbers(words[w - 1])) return p;
+    changed = true;
+    return toNumber(lower);
+  });
+  return changed ? toArabic.join("") : null;
 }

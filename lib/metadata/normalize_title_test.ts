@@ -1,5 +1,11 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
-import { editDistance, normalizeTitle, titleSimilarity, titleTokens } from "./normalize_title.ts";
+import {
+  editDistance,
+  normalizeTitle,
+  numeralVariant,
+  titleSimilarity,
+  titleTokens,
+} from "./normalize_title.ts";
 
 Deno.test("normalizeTitle folds case, diacritics, punctuation and articles", () => {
   assertEquals(normalizeTitle("The Matrix"), "matrix");
@@ -100,4 +106,23 @@ Deno.test("titleSimilarity is symmetric", () => {
     ["Amelie", "Le Fabuleux Destin d'Amélie Poulain"],
   ];
   for (const [a, b] of pairs) assertEquals(titleSimilarity(a, b), titleSimilarity(b, a), a);
+});
+
+Deno.test("numeralVariant writes sequel numbers the other way", () => {
+  assertEquals(numeralVariant("Rocky 2"), "Rocky II");
+  assertEquals(numeralVariant("The Godfather Part III"), "The Godfather Part 3");
+  assertEquals(
+    numeralVariant("Star Wars Episode I The Phantom Menace"),
+    "Star Wars Episode 1 The Phantom Menace",
+  );
+  assertEquals(numeralVariant("Ocean's 12"), "Ocean's XII");
+  assertEquals(numeralVariant("I, Robot"), null);
+  assertEquals(numeralVariant("The Matrix"), null);
+  assertEquals(numeralVariant("Blade Runner 2049"), null);
+});
+
+Deno.test("normalizeTitle keeps the pronoun I a word", () => {
+  assertEquals(normalizeTitle("How I Met"), "how i met");
+  assertEquals(normalizeTitle("Star Wars Episode I"), "star wars episode 1");
+  assertEquals(normalizeTitle("Part I Begins"), "part 1 begins");
 });
