@@ -49,7 +49,10 @@ export async function waitForFilm(
     if (!film) return false;
     detail = (await call(app, "GET", `/api/v1/movies/${film.id}`, { token })).body;
     return ready(detail);
-  }, { message: () => `${what} (last: ${JSON.stringify(detail)?.slice(0, 400)})`, timeoutMs: 60_000 });
+  }, {
+    message: () => `${what} (last: ${JSON.stringify(detail)?.slice(0, 400)})`,
+    timeoutMs: 60_000,
+  });
   return detail;
 }
 
@@ -59,7 +62,11 @@ export async function jobDone(app: TestApp, token: string, id: string): Promise<
   await waitFor(async () => {
     job = (await call(app, "GET", `/api/v1/admin/jobs/${id}`, { token })).body;
     return ["succeeded", "dead", "cancelled"].includes(job.state);
-  }, { message: () => `job ${id} to end (${JSON.stringify(job)})`, timeoutMs: 60_000 });
+  }, {
+    message: () => `job ${id} to end (${JSON.stringify(job)})`,
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
   return job;
 }
 
