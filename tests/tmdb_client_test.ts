@@ -16,6 +16,7 @@ import { serveRawHttp } from "./fakes/raw_http.ts";
 import { type FakeTmdb, type FakeTmdbOptions, startFakeTmdb } from "./fakes/tmdb.ts";
 import { dbTest } from "./harness.ts";
 import { waitFor } from "./wait_for.ts";
+import type { TmdbWorkerJob } from "./fixtures/tmdb_client_worker.ts";
 
 type Settings = SectionValues<typeof metadataConfig>;
 
@@ -222,6 +223,34 @@ dbTest("createTmdbClient never exceeds its rate limit at TMDb", async () => {
     assertEquals(results.length, 60);
     const times = apiRequests(tmdb).map((r) => r.at);
     assertEquals(times.length, 60);
+    const max = maxInWindow(times, 1000);
+    assert(max <= 20, `${max} requests reached TMDb within one second (limit 20)`);
+  });
+});
+
+dbTest("createTmdbClient shares its rate limit with clients in other workers", async () => {
+  await withTmdb({ tmdbRateLimit: 20 }, async ({ tmdb }) => {
+    const settings = {
+      ...DEFAULTS,
+      tmdbToken: tmdb.token,
+      tmdbApiUrl: tmdb.url,
+      tmdbRateLimit: 20,
+    };
+    // Two isolates, as job handlers run: they share no memory, only the database.
+    const runs = [0, 1].map((w) => {
+      const worker = new Worker(new URL("./fixtures/tmdb_client_worker.ts", import.meta.url), {
+        type: "module",
+      });
+      const ids = Array.from({ length: 25 }, (_, i) => 200_000 + w * 1000 + i);
+      const done = new Promise<{ fetched?: number; error?: string }>((resolve) => {
+        worker.onmessage = (e) => resolve(e.data);
+      }).finally(() => worker.terminate());
+      worker.postMessage({ dbUrl: db.url, settings, ids } satisfies TmdbWorkerJob);
+      return done;
+    });
+    assertEquals(await Promise.all(runs), [{ fetched: 25 }, { fetched: 25 }]);
+    const times = apiRequests(tmdb).map((r) => r.at);
+    assertEquals(times.length, 50);
     const max = maxInWindow(times, 1000);
     assert(max <= 20, `${max} requests reached TMDb within one second (limit 20)`);
   });

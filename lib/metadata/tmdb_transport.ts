@@ -1,6 +1,6 @@
 /**
  * How one TMDb request goes over the wire: the shared rate schedule
- * (lib/db/tmdb_rate_repo.ts), a timeout per attempt, retries with
+ * (lib/metadata/tmdb_schedule.ts), a timeout per attempt, retries with
  * exponential back-off and jitter on 5xx, timeouts and network errors, 429s
  * that pause every sender for their `Retry-After`, and the outbound proxy.
  * What comes back is a status with its parsed JSON body, or a
@@ -9,6 +9,7 @@
 import { retryDelayMs } from "../jobs/backoff.ts";
 import type { TmdbRateRepo } from "../db/tmdb_rate_repo.ts";
 import type { Logger } from "../observability/logger.ts";
+import { createTmdbSchedule } from "./tmdb_schedule.ts";
 import { TmdbUnavailableError } from "./tmdb_types.ts";
 
 /** Retry tuning (the defaults suit TMDb; tests shorten them). */
@@ -54,41 +55,14 @@ export interface TmdbTransport {
 }
 
 /**
- * Slots are 5% further apart than the rate asks, so timer and network jitter
- * of a few tens of milliseconds never puts more than `ratePerSecond`
- * requests into any one-second window as TMDb counts them.
+ * Slots are 8% further apart than the rate asks (80 ms per second), so
+ * scheduling and network jitter of several tens of milliseconds never puts
+ * more than `ratePerSecond` requests into a one-second window as TMDb
+ * counts them.
  */
-const SPACING = 1.05;
+const SPACING = 1.08;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Spacing within this isolate, measured on the actual send times: the
- * database schedule is shared by every worker, but a caller that wakes late
- * for its slot (a busy event loop, a slow pool) would send right before the
- * next one; here each send waits `intervalMs` after the previous one, so
- * late wake-ups never bunch up. One per API base, shared by every client.
- */
-const pacers = new Map<string, (intervalMs: number) => Promise<void>>();
-
-function pacer(key: string): (intervalMs: number) => Promise<void> {
-  let pace = pacers.get(key);
-  if (!pace) {
-    let last = -Infinity;
-    let queue = Promise.resolve();
-    pace = (intervalMs) => {
-      const turn = queue.then(async () => {
-        const wait = last + intervalMs - performance.now();
-        if (wait > 0) await sleep(wait);
-        last = performance.now();
-      });
-      queue = turn;
-      return turn;
-    };
-    pacers.set(key, pace);
-  }
-  return pace;
-}
 
 /** Seconds to wait from a `Retry-After` header (seconds or an HTTP date); default 1. */
 export function retryAfterSeconds(header: string | null, now = Date.now()): number {
@@ -108,12 +82,10 @@ export function createTmdbTransport(o: TmdbTransportOptions): TmdbTransport {
   const maxLimited = o.retry?.rateLimited ?? 5;
   const maxRetryAfter = o.retry?.maxRetryAfterS ?? 60;
   const intervalMs = (1000 / o.ratePerSecond) * SPACING;
-  const pace = pacer(o.rateKey);
+  const schedule = createTmdbSchedule(o.rate, { key: o.rateKey, intervalMs });
 
   async function once(url: URL, headers: HeadersInit): Promise<Response> {
-    const wait = await o.rate.reserve(o.rateKey, intervalMs);
-    if (wait > 0) await sleep(wait);
-    await pace(intervalMs);
+    await schedule.wait();
     const init: RequestInit & { client?: Deno.HttpClient } = {
       headers,
       signal: AbortSignal.timeout(o.timeoutMs),
@@ -165,7 +137,7 @@ export function createTmdbTransport(o: TmdbTransportOptions): TmdbTransport {
           if (res.status === 429) {
             const seconds = retryAfterSeconds(res.headers.get("retry-after"));
             // Every sender waits, not just this one: the schedule itself moves past the pause.
-            await o.rate.pause(o.rateKey, seconds * 1000);
+            await schedule.pause(seconds * 1000);
             if (++limited > maxLimited || seconds > maxRetryAfter) {
               throw new TmdbUnavailableError(
                 `TMDb kept limiting the request rate (429, Retry-After ${seconds} s)`,
