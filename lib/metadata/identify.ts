@@ -55,8 +55,10 @@ export async function identify(
     return { state: "unmatched", candidates: [], reason: "TMDb is not configured" };
   }
   const nfo = input.nfo ?? null;
+  // A release site's tag before the title (`[YTS] Spirited Away`) is tried as a title of its own.
+  const untagged = input.title?.replace(/^\s*\[[^\]]*\][\s._-]*(?=\S)/u, "");
   const target: MatchTarget = {
-    titles: unique([nfo?.title, nfo?.originalTitle, input.title]),
+    titles: unique([nfo?.title, nfo?.originalTitle, input.title, untagged]),
     year: nfo?.year ?? input.year ?? null,
   };
 
