@@ -206,6 +206,25 @@ dbTest("identify leaves equally known remakes for review, with the candidates", 
   });
 });
 
+dbTest(
+  "identify takes the only answer of a search with the year for a romanised title",
+  async () => {
+    await withTmdb(async (_tmdb, client) => {
+      // TMDb found it by an alternative title the answer does not carry.
+      const r = await identify({ title: "Wo Hu Cang Long", year: 2000 }, client, {
+        threshold: THRESHOLD,
+      });
+      assertEquals(r.state === "matched" && [r.tmdbId, r.source, r.score], [146, "search", 85]);
+      // Without the year, the same lone answer is no evidence.
+      const noYear = await identify({ title: "Wo Hu Cang Long", year: null }, client, {
+        threshold: THRESHOLD,
+      });
+      assertEquals(noYear.state, "needs_review");
+      assertEquals(noYear.candidates.map((c) => c.tmdbId), [146]);
+    });
+  },
+);
+
 dbTest("identify lets TMDb being unavailable propagate", async () => {
   await withTmdb(async (tmdb, client) => {
     tmdb.inject({ kind: "5xx", status: 503, times: Infinity });
