@@ -33,38 +33,11 @@ const LETTERS: Record<string, string> = {
 };
 
 /** Leading articles; a title that is only an article keeps it. */
-const ARTICLES = new Set([
-  "the",
-  "a",
-  "l",
-  "an",
-  "le",
-  "la",
-  "les",
-  "un",
-  "une",
-  "der",
-  "die",
-  "das",
-  "ein",
-  "eine",
-  "el",
-  "los",
-  "las",
-  "una",
-  "il",
-  "lo",
-  "gli",
-  "uno",
-  "o",
-  "os",
-  "as",
-  "um",
-  "uma",
-  "de",
-  "het",
-  "een",
-]);
+const ARTICLES = new Set(
+  // English, French, German, Spanish, Italian, Portuguese, Dutch.
+  "the a an l le la les un une der die das ein eine el los las una il lo gli uno o os as um uma de het een"
+    .split(" "),
+);
 
 const WORD_SYNONYMS: Record<string, string> = {
   vs: "versus",
@@ -73,43 +46,16 @@ const WORD_SYNONYMS: Record<string, string> = {
   ep: "episode",
 };
 
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-  twenty: 20,
-};
+const NUMBER_WORDS: Record<string, number> = Object.fromEntries(
+  ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen " +
+    "sixteen seventeen eighteen nineteen twenty").split(" ").map((w, i) => [w, i + 1]),
+);
 
 /** Valid roman numerals from 1 to 39 (only I, V and X: `mix`, `civil`, `dc` stay words). */
 const ROMAN = /^(x{0,3})(ix|iv|v?i{0,3})$/;
-const ROMAN_UNITS: Record<string, number> = {
-  "": 0,
-  i: 1,
-  ii: 2,
-  iii: 3,
-  iv: 4,
-  v: 5,
-  vi: 6,
-  vii: 7,
-  viii: 8,
-  ix: 9,
-};
+const ROMAN_UNITS: Record<string, number> = Object.fromEntries(
+  ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"].map((r, i) => [r, i]),
+);
 
 function toNumber(token: string): string {
   if (/^\d+$/.test(token)) return String(Number(token));
