@@ -3,7 +3,8 @@
  * what `Deno.serve` cannot: close a connection without answering (a dropped
  * connection, as a flaky upstream or a load balancer produces). Keep-alive,
  * `Content-Length` bodies only (no chunked requests), one request at a time
- * per connection, which is what `fetch` sends.
+ * per connection, which is what `fetch` sends. Absolute-form targets
+ * (`GET http://host/path`) are accepted, so it can also play an HTTP proxy.
  */
 
 /** What a handler returns: a response, or `"drop"` to close the socket unanswered. */
@@ -75,7 +76,9 @@ export function serveRawHttp(
         if (!await fill(() => buf.length >= length)) return;
         const body = buf.slice(0, length);
         buf = buf.subarray(length);
-        const req = new Request(`http://127.0.0.1:${port}${target}`, {
+        // Absolute-form targets are what HTTP proxies receive.
+        const url = /^https?:\/\//.test(target) ? target : `http://127.0.0.1:${port}${target}`;
+        const req = new Request(url, {
           method,
           headers,
           body: length > 0 && method !== "GET" && method !== "HEAD" ? body : undefined,

@@ -6,9 +6,10 @@
  * images at `/t/p/{size}/{file}` (real JPEG/PNG bytes). It authenticates like
  * TMDb (Bearer token or `api_key`, else 401 with `status_code` 7), logs every
  * request with a timestamp (for rate measurements), and injects faults on
- * request: 429 with `Retry-After`, 5xx, slow answers and dropped connections
- * (the socket closed without an answer, which is why it runs on a raw TCP
- * listener, tests/fakes/raw_http.ts, rather than `Deno.serve`).
+ * request: 429 with `Retry-After`, 5xx, slow answers, raw (malformed)
+ * bodies and dropped connections (the socket closed without an answer,
+ * which is why it runs on a raw TCP listener, tests/fakes/raw_http.ts,
+ * rather than `Deno.serve`).
  *
  * ```ts
  * const tmdb = await startFakeTmdb(); // DEFAULT_FILMS, token "fake-tmdb-token"
@@ -58,6 +59,8 @@ export type FakeTmdbFault =
     | { kind: "5xx"; status?: number }
     /** Waits `delayMs`, then answers normally. */
     | { kind: "slow"; delayMs: number }
+    /** Answers `body` as it is (e.g. malformed JSON) with `status` (default 200). */
+    | { kind: "body"; body: string; status?: number }
     /**
      * Closes the connection without answering. Deno's `fetch` (hyper) itself
      * resends a request once when a reused keep-alive connection closes
@@ -309,6 +312,11 @@ export async function startFakeTmdb(opts: FakeTmdbOptions = {}): Promise<FakeTmd
           "Service offline: This service is temporarily offline, try again later.",
         )
         : tmdbError(status, 11, "Internal error: Something went wrong, contact TMDb.");
+    } else if (fault?.kind === "body") {
+      res = new Response(fault.body, {
+        status: fault.status ?? 200,
+        headers: { "content-type": "application/json;charset=utf-8" },
+      });
     } else if (u.pathname.startsWith("/t/p/")) {
       res = await images(u.pathname);
     } else if (req.method !== "GET" || !u.pathname.startsWith("/3/")) {
