@@ -19,12 +19,18 @@ export interface ImageApp {
   repo: ImageRepo;
 }
 
-/** Starts Revenge with `imageUrl` as its TMDb image base, and sets up an admin. */
+/**
+ * Starts Revenge with `imageUrl` as its TMDb image base (the setting; or,
+ * with `api`, what that TMDb's `/configuration` answers), and sets up an admin.
+ */
 export async function startImageApp(
   imageUrl: string,
-  env: Record<string, string> = {},
+  api?: { url: string; token: string },
 ): Promise<ImageApp> {
-  const app = await startTestApp({ env: { REVENGE_TMDB_IMAGE_URL: imageUrl, ...env } });
+  const env: Record<string, string> = api
+    ? { REVENGE_TMDB_API_URL: api.url, REVENGE_TMDB_TOKEN: api.token }
+    : { REVENGE_TMDB_IMAGE_URL: imageUrl };
+  const app = await startTestApp({ env });
   const admin = await setupAdmin(app);
   const images = createImageService({
     sql: app.db.sql,

@@ -42,7 +42,8 @@ dbTest(
   "images: a TMDb poster is fetched once, with its blurhash, and served resized as WebP or JPEG",
   async (t) => {
     const tmdb = await startFakeTmdb();
-    const ia = await startImageApp(tmdb.imageUrl);
+    // No image URL setting: the base is the one TMDb's /configuration names.
+    const ia = await startImageApp(tmdb.imageUrl, tmdb);
     const { app, admin } = ia;
     try {
       const { film, imageId, image } = await filmWithPoster(ia);
@@ -66,6 +67,7 @@ dbTest(
         assertEquals(n, 1, "no job for a ready image");
         const fetched = tmdb.requests.filter((r) => r.path.startsWith("/t/p/"));
         assertEquals(fetched.map((r) => r.path), ["/t/p/original/p603.jpg"]);
+        assertEquals(fetched[0].auth, "none", "no credentials go to the image host");
       });
 
       const url = `${I}/poster/${film}/w342`;
