@@ -68,6 +68,33 @@ dbTest(
         const fetched = tmdb.requests.filter((r) => r.path.startsWith("/t/p/"));
         assertEquals(fetched.map((r) => r.path), ["/t/p/original/p603.jpg"]);
         assertEquals(fetched[0].auth, "none", "no credentials go to the image host");
+
+        // A new image ensured by several transactions at once: one row, one job, one download.
+        const racing = await Promise.all(
+          [1, 2, 3, 4, 5].map(() =>
+            app.db.sql.begin((tx) => ia.images.ensureTmdb(tx, "/b603.jpg"))
+          ),
+        );
+        assertEquals(new Set(racing).size, 1);
+        await ia.repo.assign("movie", film, "backdrop", racing[0]);
+        assertEquals((await settled(ia.repo, racing[0])).state, "ready");
+        const [{ jobs }] = await app.db.sql<{ jobs: number }[]>`
+          select count(*)::int as jobs from jobs
+          where kind = 'metadata.image' and payload->>'imageId' = ${racing[0]}`;
+        assertEquals(jobs, 1);
+        assertEquals(tmdb.requests.filter((r) => r.path.endsWith("/b603.jpg")).length, 1);
+      });
+
+      await t.step("imageRepo.infoOf gives the movie API blurhashes and versions", async () => {
+        const info = await ia.repo.infoOf("movie", [film, crypto.randomUUID()]);
+        assertEquals([...info.keys()], [film]);
+        const kinds = info.get(film)!.map((i) => [i.kind, i.imageId, i.version]).sort();
+        const backdrop = (await ia.repo.ofMovie("all", film, "backdrop"))!;
+        assertEquals(kinds, [
+          ["backdrop", backdrop.id, backdrop.sha256!.slice(0, 12)],
+          ["poster", imageId, image.sha256!.slice(0, 12)],
+        ]);
+        assertEquals(info.get(film)![0].blurhash?.length, 28);
       });
 
       const url = `${I}/poster/${film}/w342`;
