@@ -154,27 +154,28 @@ export function createImageStore(dataDir: string): ImageStore {
     async variant(image, size, webp) {
       const { relative, ext } = folderOf(image);
       const original = `${relative}/original.${ext}`;
-      const servable = ext === "jpg" || ext === "png" || (ext === "webp" && webp);
       const originalPath = join(root, original);
-      if (!await exists(originalPath)) {
+      const servable = ext === "jpg" || ext === "png" || (ext === "webp" && webp);
+      const format = size === "original" && servable
+        ? "original"
+        : outputFormat(image.contentType, webp);
+      // `original` that cannot be sent as it is (SVG, WebP to a client without it): `full.*`.
+      const file = format === "original"
+        ? original
+        : `${relative}/${size === "original" ? "full" : size}.${FORMAT_EXTENSIONS[format]}`;
+      const result: VariantFile = {
+        relative: file,
+        contentType: format === "original" ? image.contentType : FORMAT_TYPES[format],
+        format,
+        created: false,
+      };
+      const path = join(root, file);
+      // The common case, a cached file, costs one lstat.
+      if (await exists(path)) return result;
+      if (format === "original" || !await exists(originalPath)) {
         // Only if the cache was emptied by hand: the caller fetches the image again.
         throw new Deno.errors.NotFound(`image ${image.id}: the original is not in the cache`);
       }
-      if (size === "original" && servable) {
-        return {
-          relative: original,
-          contentType: image.contentType,
-          format: "original",
-          created: false,
-        };
-      }
-      const format = outputFormat(image.contentType, webp);
-      // `original` that cannot be sent as it is (SVG, WebP to a client without it): `full.*`.
-      const name = `${size === "original" ? "full" : size}.${FORMAT_EXTENSIONS[format]}`;
-      const file = `${relative}/${name}`;
-      const result = { relative: file, contentType: FORMAT_TYPES[format], format, created: false };
-      const path = join(root, file);
-      if (await exists(path)) return result;
       let work = inFlight.get(file);
       if (!work) {
         work = resize(originalPath, path, size, format, ext === "svg")

@@ -97,12 +97,11 @@ export const images = createRouter().openapi(
     let resolver = resolvers.get(file.root);
     if (!resolver) resolvers.set(file.root, resolver = createFileResolver(file.root));
     const resolved = await resolver.resolve(file.relative);
-    // deno-lint-ignore no-explicit-any -- a file body, which the typed responses cannot name
     return await serveFile(c, resolved, {
       contentType: file.contentType,
       cacheControl: CACHE_CONTROL,
       etag: file.etag,
       headers: { vary: "Accept" },
-    }) as any;
+    });
   },
 );
