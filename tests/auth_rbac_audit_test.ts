@@ -24,7 +24,15 @@ dbTest("/api/v1/rbac serves the seeded roles and catalog and checks custom roles
     );
     assertEquals(seeded, {
       admin: ["*:*"],
-      moderator: ["users:read", "users:update", "requests:*", "content:moderate", "audit:read"],
+      // collections:manage since migration 0021 (manual collections).
+      moderator: [
+        "users:read",
+        "users:update",
+        "requests:*",
+        "content:moderate",
+        "audit:read",
+        "collections:manage",
+      ],
       user: ["movies:read", "libraries:read", "requests:create", "self:*"],
       guest: ["movies:read", "libraries:read"],
     });

@@ -606,6 +606,7 @@ dbTest("GET /api/v1/movies fixed lists, stats and /api/v1/collections", async (t
         posterPath: "/posters/The Matrix Collection.jpg",
         backdropPath: null,
         tmdbId: 2344,
+        kind: "tmdb",
         movieCount: 2,
       });
       assertEquals(

@@ -7,7 +7,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { auditContext } from "../../lib/http/audit_context.ts";
 import { createRouter } from "../../lib/http/router.ts";
-import type { CollectionRecord } from "../../lib/db/collection_repo.ts";
+import type { CollectionRecord } from "../../lib/movies/movies_service.ts";
 import { errors, json, jsonBody, needs } from "./_schemas.ts";
 import { Collection } from "./collections.ts";
 import { IdParam, viewerOf } from "./movies.ts";
