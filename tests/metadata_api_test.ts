@@ -320,3 +320,90 @@ dbTest("metadata.identify matches scanned films with their TMDb details", async 
     await Deno.remove(root, { recursive: true }).catch(() => {});
   }
 });
+
+dbTest(
+  "metadata.identify lets a film's .nfo win, caches its artwork, and keeps a second copy apart",
+  async (t) => {
+    const tmdb = await startFakeTmdb();
+    const app = await startTestApp({ env: tmdbEnv(tmdb) });
+    const root = await Deno.makeTempDir({ prefix: "revenge-meta-" });
+    try {
+      const admin = await setupAdmin(app);
+      await place(join(root, "Inception (2010)/Inception.2010.mkv"));
+      await Deno.writeTextFile(
+        join(root, "Inception (2010)/Inception.2010.nfo"),
+        `<?xml version="1.0" encoding="UTF-8"?>
+<movie><title>Inception (Our Cut)</title><plot>Our own summary.</plot>
+<uniqueid type="tmdb" default="true">27205</uniqueid></movie>`,
+      );
+      const lib = await createLibrary(app, admin.token, { paths: [root] });
+      await scanNow(app, admin.token, lib.id);
+      const film = await waitForFilm(
+        app,
+        admin.token,
+        lib.id,
+        () => true,
+        (d) => d.matchState === "matched",
+        "Inception to be matched",
+      );
+
+      await t.step("the .nfo's title and plot win over TMDb's; its id decides", async () => {
+        assertEquals(film.tmdbId, 27205);
+        assertEquals(film.matchSource, "nfo");
+        assertEquals(film.title, "Inception (Our Cut)");
+        assertEquals(film.overview, "Our own summary.");
+        assertEquals(film.sortTitle, "inception our cut");
+        assert(film.tagline, "TMDb fills what the .nfo does not say");
+        // No request searched: the id was enough.
+        assertEquals(tmdb.requests.filter((r) => r.path.includes("/search/")).length, 0);
+      });
+
+      await t.step("the poster is cached and served with its blurhash", async () => {
+        const ready = await waitForFilm(
+          app,
+          admin.token,
+          lib.id,
+          (f) => f.id === film.id,
+          (d) => d.posterUrl !== null && d.backdropUrl !== null,
+          "the artwork to be cached",
+        );
+        assertEquals(ready.posterUrl, `/api/v1/images/poster/${film.id}/w342`);
+        assert(ready.posterBlurhash, "a blurhash");
+        const img = await app.fetch(ready.posterUrl, {
+          headers: { authorization: `Bearer ${admin.token}` },
+        });
+        assertEquals(img.status, 200);
+        assert(img.headers.get("content-type")?.startsWith("image/"));
+        await img.body?.cancel();
+      });
+
+      await t.step("a second folder of the same film waits for review", async () => {
+        await place(join(root, "Inception 2010 Remux {tmdb-27205}/Inception.Remux.mkv"));
+        await scanNow(app, admin.token, lib.id);
+        const copy = await waitForFilm(
+          app,
+          admin.token,
+          lib.id,
+          (f) => f.id !== film.id,
+          (d) => d.matchState === "needs_review",
+          "the copy to need review",
+        );
+        assert(copy.matchError.includes(film.id), copy.matchError);
+        assertEquals(copy.matchCandidates[0].tmdbId, 27205);
+        // An administrator who says it is the same film is taken at their word.
+        const r = await call(app, "POST", `/api/v1/movies/${copy.id}/match`, {
+          token: admin.token,
+          body: { tmdbId: 27205 },
+        });
+        assertEquals(r.status, 200, JSON.stringify(r.body));
+        assertEquals(r.body.matchState, "matched");
+        const first = await call(app, "GET", `/api/v1/movies/${film.id}`, admin);
+        assertEquals(first.body.matchState, "matched");
+      });
+    } finally {
+      await app.close();
+      await tmdb.close();
+      await Deno.remove(root, { recursive: true }).catch(() => {});
+    }
+  },
+);
