@@ -59,9 +59,12 @@ export interface MovieRecord {
   /** The cached poster's blurhash; null until it is downloaded (then the image route serves it). */
   posterBlurhash: string | null;
   backdropBlurhash: string | null;
-  /** True once the cached poster (backdrop) is ready to serve. */
-  posterReady: boolean;
-  backdropReady: boolean;
+  /**
+   * The cached poster's (backdrop's) version once it is ready to serve: its
+   * digest's first 12 hex digits, the `?v=` of its immutable URL.
+   */
+  posterVersion: string | null;
+  backdropVersion: string | null;
   collectionId: string | null;
   tmdbId: number | null;
   imdbId: string | null;
@@ -234,7 +237,7 @@ function itemColumns(db: Queryable): Fragment {
     m.certification, m.rating, m.vote_count as "voteCount", m.popularity,
     m.poster_path as "posterPath", m.backdrop_path as "backdropPath",
     pi.blurhash as "posterBlurhash", bi.blurhash as "backdropBlurhash",
-    pi.id is not null as "posterReady", bi.id is not null as "backdropReady",
+    left(pi.sha256, 12) as "posterVersion", left(bi.sha256, 12) as "backdropVersion",
     m.collection_id as "collectionId", m.tmdb_id as "tmdbId", m.imdb_id as "imdbId",
     m.added_at as "addedAt", m.updated_at as "updatedAt",
     fa.duration_ms as "durationMs", fa.resolution, fa.hdr,

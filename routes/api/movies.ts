@@ -63,7 +63,7 @@ export const MovieItem = z.object({
   posterPath: z.string().nullable(),
   backdropPath: z.string().nullable(),
   posterUrl: z.string().nullable().describe(
-    "The cached poster (`/api/v1/images/poster/{id}/w342`; other widths by the same route); null until downloaded",
+    "The cached poster (`/api/v1/images/poster/{id}/w342?v=<version>`; other widths by the same route); null until downloaded",
   ),
   posterBlurhash: z.string().nullable().describe("Placeholder while the poster loads"),
   backdropUrl: z.string().nullable().describe("The cached backdrop (w1280); null until downloaded"),
@@ -216,11 +216,14 @@ export function progressView(p: ProgressRecord) {
 
 /** JSON of a film list item. */
 export function movieItemView(m: MovieRecord) {
-  const { posterReady, backdropReady, ...rest } = m;
+  const { posterVersion, backdropVersion, ...rest } = m;
+  // The image route answers `immutable`: the version in the URL changes with the picture.
   return {
     ...rest,
-    posterUrl: posterReady ? `/api/v1/images/poster/${m.id}/w342` : null,
-    backdropUrl: backdropReady ? `/api/v1/images/backdrop/${m.id}/w1280` : null,
+    posterUrl: posterVersion ? `/api/v1/images/poster/${m.id}/w342?v=${posterVersion}` : null,
+    backdropUrl: backdropVersion
+      ? `/api/v1/images/backdrop/${m.id}/w1280?v=${backdropVersion}`
+      : null,
     addedAt: m.addedAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
     userData: m.userData && progressView(m.userData),
