@@ -22,10 +22,10 @@ export function createManualCollectionRepo(db: Queryable) {
       return row ?? null;
     },
 
-    /** Any collection by id. */
-    async find(id: string): Promise<CollectionHead | null> {
-      const [row] = await db<CollectionHead[]>`
-        select id, kind, name from collections where id = ${id}::uuid`;
+    /** Any collection by id, with its overview. */
+    async find(id: string): Promise<(CollectionHead & { overview: string | null }) | null> {
+      const [row] = await db<(CollectionHead & { overview: string | null })[]>`
+        select id, kind, name, overview from collections where id = ${id}::uuid`;
       return row ?? null;
     },
 

@@ -75,6 +75,16 @@ export function createMetadataRepo(db: Queryable) {
       return row ?? null;
     },
 
+    /** The film's match state and source, locked for the transaction; null when it is gone. */
+    async lockMatch(
+      id: string,
+    ): Promise<{ matchState: string; matchSource: string | null } | null> {
+      const [row] = await db<{ matchState: string; matchSource: string | null }[]>`
+        select match_state as "matchState", match_source as "matchSource" from movies
+        where id = ${id}::uuid for update`;
+      return row ?? null;
+    },
+
     /**
      * Of `ids`, the films identification should run for: unmatched, and not
      * unmatched by hand (match_source 'manual' on an unmatched film is the lock).
@@ -239,11 +249,15 @@ export function createMetadataRepo(db: Queryable) {
         where id = ${id}::uuid and match_state = 'unmatched'`;
     },
 
-    /** Identification failed for now (TMDb unreachable): the reason is shown, the state kept. */
+    /**
+     * Identification failed for now (TMDb unreachable): the reason is shown,
+     * the state kept; not on a film matched or unmatched by hand meanwhile.
+     */
     async failed(id: string, reason: string, now: Date): Promise<void> {
       await db`
         update movies set match_error = ${reason}, match_attempted_at = ${now}
-        where id = ${id}::uuid`;
+        where id = ${id}::uuid and match_state <> 'matched'
+          and match_source is distinct from 'manual'`;
     },
 
     /**

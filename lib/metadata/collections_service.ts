@@ -88,7 +88,7 @@ export function createCollectionsService(deps: CollectionsServiceDeps): Collecti
     return {
       id,
       name: head.name,
-      overview: null,
+      overview: head.overview,
       posterPath: null,
       backdropPath: null,
       tmdbId: null,

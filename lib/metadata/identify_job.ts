@@ -64,7 +64,14 @@ export async function identifyFilm(
   io: IdentifyIo,
   film: FilmToIdentify,
 ): Promise<void> {
-  const { commit } = io;
+  // An administrator may have matched or unmatched the film by hand while TMDb was
+  // asked: their decision stands, and this outcome is dropped.
+  const commit: Commit = (fn) =>
+    io.commit(async (tx) => {
+      const now = await createMetadataRepo(tx).lockMatch(film.id);
+      if (!now || now.matchSource === "manual") return;
+      await fn(tx);
+    });
   const now = () => deps.clock.now();
   if (!deps.client.configured) {
     return commit((tx) => createMetadataRepo(tx).unmatched(film.id, NOT_CONFIGURED, null, now()));
