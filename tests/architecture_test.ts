@@ -158,8 +158,9 @@ const ALLOWED: Record<Layer, { layers: string[]; packages: RegExp; why: string }
     ],
     // @simplewebauthn/server: WebAuthn verification, in lib/auth only (passkeys).
     // @ctrl/video-filename-parser: release names, in lib/library only.
+    // fast-xml-parser: Kodi .nfo files, in lib/metadata/nfo.ts only.
     packages:
-      /^(zod|ioredis|@node-rs\/argon2|@zxcvbn-ts\/.*|otplib|uqr|@simplewebauthn\/server|@ctrl\/video-filename-parser|node:.*)$/,
+      /^(zod|ioredis|@node-rs\/argon2|@zxcvbn-ts\/.*|otplib|uqr|@simplewebauthn\/server|@ctrl\/video-filename-parser|fast-xml-parser|node:.*)$/,
     why: "domain services know nothing of HTTP, pages or workers",
   },
   http: {

@@ -5,7 +5,11 @@
  * problem); the batch goes on. A file changed since it was queued is left
  * pending for the probe job of the scan that saw the change.
  */
-import { createLibraryIndexRepo, type PendingFile } from "../db/library_index_repo.ts";
+import {
+  createLibraryIndexRepo,
+  type PendingFile,
+  type ProbeWrite,
+} from "../db/library_index_repo.ts";
 import { createLibraryScanRepo } from "../db/library_scan_repo.ts";
 import { ProbeError, probeFile } from "../media/ffprobe.ts";
 import { resolveFfprobe } from "../media/ffprobe_binary.ts";
@@ -17,6 +21,9 @@ import type { libraryConfig } from "./config.ts";
 import type { LibraryKinds } from "./kinds.ts";
 
 type Settings = SectionValues<typeof libraryConfig>;
+
+/** Probe results written in one statement. */
+const WRITE_BATCH = 8;
 
 /** Runs `fn` over `items`, at most `limit` at once. */
 export async function eachLimited<T>(
@@ -41,6 +48,14 @@ export function probeHandler(
     const ffprobe = await resolveFfprobe(settings.ffprobePath);
     const index = createLibraryIndexRepo(job.sql);
     const files = await index.pending(fileIds);
+    // Results are written in batches behind the probing, so a lane starts its
+    // next ffprobe at once instead of waiting on the database.
+    const ready: { file: PendingFile; write: ProbeWrite }[] = [];
+    let writing: Promise<unknown> = Promise.resolve();
+    const flush = () => {
+      const batch = ready.splice(0);
+      if (batch.length) writing = writing.then(() => index.saveProbes(batch, new Date()));
+    };
     const probeOne = async (f: PendingFile) => {
       job.signal.throwIfAborted();
       try {
@@ -50,18 +65,28 @@ export function probeHandler(
           signal: job.signal,
         });
         const v = media.video;
-        await index.saveProbe(f, {
-          media,
-          resolution: v ? resolutionLabel(v.width, v.height) : null,
-          hdr: v?.hdr ?? null,
-        }, new Date());
+        ready.push({
+          file: f,
+          write: {
+            media,
+            resolution: v ? resolutionLabel(v.width, v.height) : null,
+            hdr: v?.hdr ?? null,
+          },
+        });
+        if (ready.length >= WRITE_BATCH) flush();
       } catch (e) {
         if (!(e instanceof ProbeError) || job.signal.aborted) throw e;
         await index.saveProbeFailure(f, e.reason, new Date());
         job.logger.info("probe failed", { path: f.path, reason: e.reason });
       }
     };
-    await eachLimited(files, settings.probeConcurrency, probeOne);
+    try {
+      await eachLimited(files, settings.probeConcurrency, probeOne);
+    } finally {
+      // What was probed is kept even when a later file failed the job.
+      flush();
+      await writing;
+    }
     await job.complete(async (tx) => {
       await createLibraryScanRepo(tx).finishIfDone(scanId, new Date());
     });

@@ -31,6 +31,16 @@ type ScanJob = JobContext<PayloadOutput<LibraryKinds, "library.scan">>;
 /** Films per link transaction: large enough to be cheap, small enough to show up soon. */
 const BATCH_FILES = 500;
 
+/**
+ * A library that grew by this many films (and by half) since the table
+ * statistics were taken is analysed at once, while the walk goes on. With
+ * statistics that still say "empty", PostgreSQL plans a new library's
+ * listings as nested loops over it: `GET /api/v1/movies` took 300-500 ms
+ * on a 1,000-file library during its first scan, instead of a few.
+ * Autovacuum would analyse too, but only a minute or more later.
+ */
+const ANALYZE_MIN = 250;
+
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -124,15 +134,25 @@ async function runScan(
   const visited = new Set<string>();
   let batch: FoundDir[] = [];
   let batchFiles = 0;
+  // Films added since the planner last saw this library's size (see ANALYZE_MIN).
+  let known = state.index.size;
+  let added = 0;
   const flush = async () => {
     if (!batch.length) return;
     const dirs = batch;
     batch = [];
     batchFiles = 0;
-    await job.transaction(async (tx) => {
+    const counts = await job.transaction(async (tx) => {
       const counts = await linkBatch(tx, state, dirs, new Date());
       await createLibraryScanRepo(tx).addCounts(scanId, counts);
+      return counts;
     });
+    added += counts.added;
+    if (added >= Math.max(ANALYZE_MIN, known / 2)) {
+      await index.analyze();
+      known += added;
+      added = 0;
+    }
   };
 
   for (const target of targets) {

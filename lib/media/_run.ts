@@ -9,7 +9,7 @@ import { HeadTailBuffer } from "./_head_tail_buffer.ts";
 import { LineSplitter } from "./_line_splitter.ts";
 import { OWNER_ENV, ownerToken, reapOrphansNowAndThen } from "./_orphans.ts";
 import { ProcessError } from "./_process_error.ts";
-import { findProgram, setprivPath } from "./_program.ts";
+import { findProgram, launcher } from "./_program.ts";
 import type { ProcessResult, SpawnOptions } from "./subprocess.ts";
 
 /** What happens to the child's stdout. */
@@ -61,14 +61,15 @@ export function startRun(argv: readonly string[], spec: RunSpec): Run {
   }
   reapOrphansNowAndThen();
 
-  const guard = setprivPath();
+  // A new session and process group (pgid = pid) through `setsid`, and SIGKILL, not a
+  // catchable signal, when the owner is gone: nobody waits for a clean exit then.
+  const how = launcher();
+  const [program, ...args] = [...how.prefix, found.path, ...argv.slice(1)];
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(guard ?? found.path, {
-      // SIGKILL, not a catchable signal: the owner is gone, nobody waits for a clean exit.
-      args: guard ? ["--pdeathsig", "SIGKILL", "--", found.path, ...argv.slice(1)] : argv.slice(1),
-      // setsid() in the child: it leads a new session and process group (pgid = pid).
-      detached: true,
+    child = new Deno.Command(program, {
+      args,
+      detached: how.detached,
       cwd,
       env: { ...spec.env, [OWNER_ENV]: ownerToken() },
       stdin: spec.stdin === "piped" ? "piped" : "null",
@@ -176,9 +177,9 @@ export function startRun(argv: readonly string[], spec: RunSpec): Run {
     if (stopReason && stopReason !== "failed") {
       throw stoppedError(stopReason, name, spec, result);
     }
-    // setpriv reports an exec failure (the binary vanished since we looked) as 126/127.
-    if (guard && (status.code === 126 || status.code === 127)) {
-      if (result.stderrTail.startsWith("setpriv: failed to execute")) {
+    // setsid and setpriv report an exec failure (the binary vanished since we looked) as 126/127.
+    if (how.prefix.length && (status.code === 126 || status.code === 127)) {
+      if (/^(setsid|setpriv): failed to execute/.test(result.stderrTail)) {
         const reason = status.code === 127 ? "not-found" : "spawn-failed";
         throw new ProcessError(reason, name, `${name} could not be started`, { result });
       }
@@ -236,7 +237,13 @@ function stoppedError(
 function killGroup(pid: number, signal: Deno.Signal): void {
   try {
     Deno.kill(-pid, signal);
-  } catch { /* the group is empty */ }
+  } catch {
+    // No such group: the group is empty, or the child has not reached setsid() yet (then
+    // the child itself gets the signal).
+    try {
+      Deno.kill(pid, signal);
+    } catch { /* gone */ }
+  }
 }
 
 /**

@@ -212,6 +212,22 @@ Deno.test("spawnProcess streams stdout to the caller", async () => {
   assertEquals([r.code, r.stdout.length], [0, 0]);
 });
 
+Deno.test("spawnProcess starts the program itself as the leader of a new session", async () => {
+  const child = spawnProcess(["sleep", "30"], { timeoutMs: 60_000 });
+  try {
+    // The launchers (setsid, setpriv) exec in turn, keeping the PID; then it is sleep.
+    const cmdline = () => Deno.readTextFileSync(`/proc/${child.pid}/cmdline`);
+    await waitFor(() => cmdline().endsWith("sleep\x0030\x00"), "the launchers to exec sleep");
+    const stat = Deno.readTextFileSync(`/proc/${child.pid}/stat`);
+    // Fields after "(comm)": state ppid pgrp session ...
+    const [, ppid, pgrp, session] = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+    assertEquals([ppid, pgrp, session], [Deno.pid, child.pid, child.pid]);
+  } finally {
+    await child.kill();
+  }
+  await assertRejects(() => child.done, ProcessError);
+});
+
 Deno.test("spawnProcess kill() stops the process group and done rejects as aborted", async () => {
   const { promise: line, resolve } = Promise.withResolvers<string>();
   const child = spawnProcess(withGrandchild(1), {
