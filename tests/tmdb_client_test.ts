@@ -257,13 +257,16 @@ dbTest("createTmdbClient shares its rate limit with clients in other workers", a
 });
 
 dbTest("createTmdbClient waits out a 429's Retry-After, pausing every request", async () => {
-  await withTmdb({}, async ({ tmdb, client }) => {
+  await withTmdb({}, async ({ tmdb, client, logs }) => {
     tmdb.inject({ kind: "429", retryAfter: 1, path: "/search/movie" });
     const search = client.searchMovie("matrix");
     const limited = await waitFor(() => tmdb.requests.find((r) => r.status === 429), {
       message: "the 429",
     });
-    // A request made during the pause waits for it too.
+    // A request made during the pause (once the client has seen the 429) waits for it too.
+    await waitFor(() => logs.some((l) => l.includes("tmdb rate limited")), {
+      message: "the client to pause",
+    });
     const details = client.movie(550);
     assertEquals((await search).map((r) => r.id), [603, 604, 605]);
     assertEquals((await details)?.id, 550);

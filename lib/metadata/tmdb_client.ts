@@ -157,11 +157,13 @@ export function createTmdbClient(deps: TmdbClientDeps): ClosableTmdbClient {
 
   const isId = (id: number) => Number.isSafeInteger(id) && id > 0;
 
+  function configuration() {
+    return required(get("/configuration", {}, configurationSchema), "/configuration");
+  }
+
   return {
     configured,
-    configuration() {
-      return required(get("/configuration", {}, configurationSchema), "/configuration");
-    },
+    configuration,
     async searchMovie(query, year) {
       const q = query.trim();
       if (!q) return [];
@@ -202,7 +204,7 @@ export function createTmdbClient(deps: TmdbClientDeps): ClosableTmdbClient {
     },
     imageBaseUrl() {
       if (s.tmdbImageUrl) return Promise.resolve(s.tmdbImageUrl.replace(/\/+$/, ""));
-      imageBase ??= this.configuration().then((c) => c.images.secure_base_url.replace(/\/+$/, ""));
+      imageBase ??= configuration().then((c) => c.images.secure_base_url.replace(/\/+$/, ""));
       // A failure is not remembered: the next call asks again.
       return imageBase.catch((e) => {
         imageBase = undefined;

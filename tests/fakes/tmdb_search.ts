@@ -9,8 +9,20 @@
  */
 import type { FakeFilm } from "./tmdb_shapes.ts";
 
+const wordCache = new Map<string, string[]>();
+
 /** Words of a title as the fake compares them. */
 export function searchWords(s: string): string[] {
+  let words = wordCache.get(s);
+  if (!words) {
+    words = toWords(s);
+    if (wordCache.size > 50_000) wordCache.clear();
+    wordCache.set(s, words);
+  }
+  return words;
+}
+
+function toWords(s: string): string[] {
   return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
     .replace(/&/g, " and ").replace(/['’]/g, "").replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim().split(" ").filter(Boolean);
