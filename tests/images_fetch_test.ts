@@ -13,6 +13,8 @@ import { settled, startImageApp } from "./image_helpers.ts";
 import { createJobQueue } from "../lib/jobs/job_queue.ts";
 import { METADATA_KINDS } from "../lib/metadata/kinds.ts";
 import { ValidationError } from "../lib/model/errors.ts";
+import { createImageService } from "../lib/metadata/image_service.ts";
+import { createLogger } from "../lib/observability/logger.ts";
 
 /** A TCP listener that only counts who connects (and hangs up on them). */
 function trap() {
@@ -56,6 +58,7 @@ async function hostileImageHost(trapPort: number) {
         if (flaky++ === 0) return new Response("busy", { status: 503 });
         return new Response(good, { headers: jpeg });
       case "/t/p/original/good.jpg":
+      case "/t/p/original/late.jpg":
         return new Response(good, { headers: jpeg });
       default:
         return new Response("Not Found", { status: 404 });
@@ -138,6 +141,27 @@ dbTest(
         assertEquals([flaky.state, flaky.width], ["ready", 500]);
         assertEquals(host.paths.filter((p) => p.endsWith("/flaky.jpg")).length, 2);
         assertEquals((await outcome("/good.jpg")).state, "ready");
+      });
+
+      await t.step("an image whose job gave up is tried again by a later ensure", async () => {
+        const row = await ia.repo.ensure("tmdb", "/late.jpg");
+        await ia.images.giveUp(row.id, "Gave up after 8 attempts: TMDb is down.");
+        await app.db.sql.begin((tx) => ia.images.ensureTmdb(tx, "/late.jpg"));
+        assertEquals((await ia.repo.get(row.id))?.state, "failed", "not yet");
+        const later = createImageService({
+          sql: app.db.sql,
+          dataDir: app.dataDir,
+          tmdb: { imageBaseUrl: () => Promise.resolve(host.url) },
+          logger: createLogger({ level: "silent" }),
+          clock: { now: () => new Date(Date.now() + 7 * 3_600_000) },
+        });
+        await app.db.sql.begin((tx) => later.ensureTmdb(tx, "/late.jpg"));
+        const image = await settled(ia.repo, row.id);
+        assertEquals([image.state, image.error], ["ready", null]);
+        // A failure retrying cannot help stays as it is.
+        const text = (await ia.repo.ensure("tmdb", "/text.jpg")).id;
+        await app.db.sql.begin((tx) => later.ensureTmdb(tx, "/text.jpg"));
+        assertEquals((await ia.repo.get(text))?.state, "failed");
       });
 
       await t.step("the listener saw no connection, and the host only TMDb-shaped paths", () => {

@@ -37,6 +37,8 @@ export interface ImageRecord {
 export interface EnsuredImage {
   id: string;
   state: ImageState;
+  /** A failed image may be tried again from this time on (null: never). */
+  retryAfter: Date | null;
   /** True when this call inserted the row. */
   inserted: boolean;
   sourceMtime: Date | null;
@@ -113,12 +115,12 @@ export function createImageRepo(db: Queryable) {
           insert into images (source, source_path, source_mtime, source_size)
           values (${source}, ${sourcePath}, ${stat?.mtime ?? null}, ${stat?.size ?? null})
           on conflict (source, source_path) do nothing
-          returning id, state, true as inserted, source_mtime as "sourceMtime",
-            source_size::float8 as "sourceSize"`;
+          returning id, state, retry_after as "retryAfter", true as inserted,
+            source_mtime as "sourceMtime", source_size::float8 as "sourceSize"`;
         if (ins) return ins;
         const [row] = await db<EnsuredImage[]>`
-          select id, state, false as inserted, source_mtime as "sourceMtime",
-            source_size::float8 as "sourceSize"
+          select id, state, retry_after as "retryAfter", false as inserted,
+            source_mtime as "sourceMtime", source_size::float8 as "sourceSize"
           from images where source = ${source} and source_path = ${sourcePath}`;
         // Deleted between the two statements: insert again.
         if (row) return row;
@@ -131,14 +133,14 @@ export function createImageRepo(db: Queryable) {
       return row ?? null;
     },
 
-    /** Marks a local image to be read again (its file changed). */
+    /** Marks an image to be fetched (or read) again: a changed local file, a retry. */
     async markPending(
       id: string,
       stat: { mtime: Date | null; size: number | null },
     ): Promise<void> {
       await db`
-        update images set state = 'pending', error = null, source_mtime = ${stat.mtime},
-          source_size = ${stat.size}
+        update images set state = 'pending', error = null, retry_after = null,
+          source_mtime = ${stat.mtime}, source_size = ${stat.size}
         where id = ${id}`;
     },
 
@@ -147,16 +149,21 @@ export function createImageRepo(db: Queryable) {
       await db`
         update images set state = 'ready', width = ${r.width}, height = ${r.height},
           content_type = ${r.contentType}, sha256 = ${r.sha256}, blurhash = ${r.blurhash},
-          error = null, fetched_at = ${now},
+          error = null, retry_after = null, fetched_at = ${now},
           source_mtime = coalesce(${r.sourceMtime ?? null}, source_mtime),
           source_size = coalesce(${r.sourceSize ?? null}, source_size)
         where id = ${id}`;
     },
 
-    /** Records why an image could not be had (shown to admins; it is not tried again). */
-    async markFailed(id: string, error: string, now: Date): Promise<void> {
+    /**
+     * Records why an image could not be had (shown to admins). With
+     * `retryAfter`, the next ensure from that time on tries again; without,
+     * it is never tried again.
+     */
+    async markFailed(id: string, error: string, now: Date, retryAfter?: Date): Promise<void> {
       await db`
-        update images set state = 'failed', error = ${error.slice(0, 500)}, fetched_at = ${now}
+        update images set state = 'failed', error = ${error.slice(0, 500)}, fetched_at = ${now},
+          retry_after = ${retryAfter ?? null}
         where id = ${id}`;
     },
 

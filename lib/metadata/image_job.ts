@@ -3,7 +3,8 @@
  * An image that cannot be had (not an image, 404, refused URL) is marked
  * failed at once and the job succeeds; a transient failure (network, 5xx,
  * TMDb unreachable) is retried with back-off, and the last attempt marks
- * the image failed with its reason rather than leaving it pending forever.
+ * the image failed with its reason rather than leaving it pending forever
+ * (a later ensure of the image, after a while, tries again).
  */
 import type { PayloadOutput } from "../jobs/kinds.ts";
 import type { JobHandler } from "../jobs/types.ts";
@@ -21,7 +22,7 @@ export function imageJobHandler(
     } catch (e) {
       // Shutdown, cancellation and lost leases are not the image's fault.
       if (job.attempt >= job.maxAttempts && !job.signal.aborted) {
-        await images.fail(imageId, `Gave up after ${job.attempt} attempts: ${describe(e)}`);
+        await images.giveUp(imageId, `Gave up after ${job.attempt} attempts: ${describe(e)}`);
       }
       throw e;
     }

@@ -12,7 +12,7 @@
  * lets in (`movies:read`), as their names and overviews are.
  */
 import type { Queryable, Sql } from "../db/client.ts";
-import { createImageRepo, type ImageRecord } from "../db/image_repo.ts";
+import { createImageRepo, type EnsuredImage, type ImageRecord } from "../db/image_repo.ts";
 import type { LibraryAccess } from "../db/movie_repo.ts";
 import { createJobQueue } from "../jobs/job_queue.ts";
 import { type Clock, systemClock } from "../model/clock.ts";
@@ -78,8 +78,9 @@ export interface ImageService {
   readonly root: string;
   /**
    * The image of a TMDb file path (`/abc.jpg`), made pending and its
-   * download enqueued in `tx` if it is new (or still pending); a ready or
-   * failed image is left alone. Answers its id.
+   * download enqueued in `tx` if it is new (or still pending, or failed
+   * for a transient reason long enough ago); a ready image, or one that
+   * cannot be had, is left alone. Answers its id.
    */
   ensureTmdb(tx: Queryable, tmdbPath: string): Promise<string>;
   /**
@@ -103,11 +104,14 @@ export interface ImageService {
    * transient failure throws (the job is retried).
    */
   fetch(imageId: string, signal?: AbortSignal): Promise<FetchOutcome>;
-  /** Marks an image failed (a job out of attempts). */
-  fail(imageId: string, reason: string): Promise<void>;
+  /** Marks an image failed after a job ran out of attempts: a later ensure tries again. */
+  giveUp(imageId: string, reason: string): Promise<void>;
   /** The cached file for a route request, resized now if needed. */
   file(access: LibraryAccess, req: ImageRequest): Promise<ImageFile>;
 }
+
+/** How long an image whose job gave up waits before an ensure tries it again. */
+const RETRY_FAILED_AFTER_MS = 6 * 3_600_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -128,6 +132,11 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
   async function enqueue(tx: Queryable, imageId: string): Promise<void> {
     await createJobQueue({ sql: tx, kinds: METADATA_KINDS })
       .enqueue("metadata.image", { imageId }, { tx, uniqueKey: jobKey(imageId) });
+  }
+
+  function retryDue(row: EnsuredImage): boolean {
+    return row.state === "failed" && row.retryAfter !== null &&
+      row.retryAfter.getTime() <= clock.now().getTime();
   }
 
   async function bytesOf(image: ImageRecord, signal?: AbortSignal) {
@@ -162,8 +171,10 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
       if (!TMDB_IMAGE_PATH.test(tmdbPath)) {
         throw new ValidationError(`Not a TMDb image path: ${JSON.stringify(tmdbPath)}.`);
       }
-      const row = await createImageRepo(tx).ensure("tmdb", tmdbPath);
-      if (row.state === "pending") await enqueue(tx, row.id);
+      const repo = createImageRepo(tx);
+      const row = await repo.ensure("tmdb", tmdbPath);
+      if (retryDue(row)) await repo.markPending(row.id, { mtime: null, size: null });
+      if (row.state === "pending" || retryDue(row)) await enqueue(tx, row.id);
       return row.id;
     },
 
@@ -182,8 +193,8 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
       const row = await repo.ensure("local", absPath, stat);
       const changed = !row.inserted && (row.sourceSize !== info.size ||
         (row.sourceMtime?.getTime() ?? null) !== (info.mtime?.getTime() ?? null));
-      if (changed) await repo.markPending(row.id, stat);
-      if (changed || row.state === "pending") await enqueue(tx, row.id);
+      if (changed || retryDue(row)) await repo.markPending(row.id, stat);
+      if (changed || retryDue(row) || row.state === "pending") await enqueue(tx, row.id);
       return row.id;
     },
 
@@ -216,8 +227,10 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
       }
     },
 
-    async fail(imageId, reason) {
-      await createImageRepo(deps.sql).markFailed(imageId, reason, clock.now());
+    async giveUp(imageId, reason) {
+      const now = clock.now();
+      const retryAfter = new Date(now.getTime() + RETRY_FAILED_AFTER_MS);
+      await createImageRepo(deps.sql).markFailed(imageId, reason, now, retryAfter);
     },
 
     async file(access, req) {
