@@ -105,7 +105,10 @@ dbTest(
       ]);
       assert(list.every((m) => m.matchState === "unmatched"));
       const inception = list.find((m) => m.title === "Inception");
-      assertEquals(inception.tmdbId, 27205, "the id in the folder name");
+      // Not identified (no TMDb here): tmdbId is null until a match; the names' id is in `parsed`.
+      assertEquals(inception.tmdbId, null);
+      const [inceptionFile] = await files(app, admin.token, inception.id);
+      assertEquals(inceptionFile.parsed.tmdbId, 27205, "the id in the folder name");
 
       const matrix = await files(app, admin.token, list.find((m) => m.title === "The Matrix").id);
       assertEquals(matrix.length, 2, "two versions of one film");

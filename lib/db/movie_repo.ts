@@ -238,7 +238,10 @@ function itemColumns(db: Queryable): Fragment {
     m.poster_path as "posterPath", m.backdrop_path as "backdropPath",
     pi.blurhash as "posterBlurhash", bi.blurhash as "backdropBlurhash",
     left(pi.sha256, 12) as "posterVersion", left(bi.sha256, 12) as "backdropVersion",
-    m.collection_id as "collectionId", m.tmdb_id as "tmdbId", m.imdb_id as "imdbId",
+    m.collection_id as "collectionId",
+    -- A {tmdb-603} in the names is kept in tmdb_id before identification; the API
+    -- promises null until the film is matched (the id is a claim until TMDb confirms it).
+    case when m.match_state = 'matched' then m.tmdb_id end as "tmdbId", m.imdb_id as "imdbId",
     m.added_at as "addedAt", m.updated_at as "updatedAt",
     fa.duration_ms as "durationMs", fa.resolution, fa.hdr,
     wp.position_ms::float8 as "wpPosition", wp.duration_ms::float8 as "wpDuration",
