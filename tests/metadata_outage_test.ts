@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { assert, assertEquals } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
-import { call, runSchedule, setupAdmin } from "./auth_helpers.ts";
+import { ADMIN_PASSWORD, call, runSchedule, setupAdmin } from "./auth_helpers.ts";
 import { createLibrary, scanNow } from "./library_helpers.ts";
 import { startFakeTmdb } from "./fakes/tmdb.ts";
 import { identifyJobs, place, tmdbEnv, waitForFilm } from "./metadata_helpers.ts";
@@ -112,7 +112,7 @@ dbTest(
         await app.close();
         app = await startTestApp({ db, env });
         const token = (await call(app, "POST", "/api/v1/auth/login", {
-          body: { username: "admin", password: "correct horse battery staple" },
+          body: { username: "admin", password: ADMIN_PASSWORD },
         })).body.accessToken;
         await runSchedule(app, token, "metadata.periodic");
         const film = await waitForFilm(
@@ -125,6 +125,55 @@ dbTest(
         );
         assertEquals(film.tmdbId, 27205);
       });
+    } finally {
+      await app.close();
+      await db.drop();
+      await tmdb.close();
+      await Deno.remove(root, { recursive: true }).catch(() => {});
+    }
+  },
+);
+
+dbTest(
+  "metadata.identify with TMDb's host down: the scan completes, and the retry matches later",
+  async () => {
+    const db = await createTestDatabase();
+    const gone = await startFakeTmdb();
+    await gone.close(); // Nothing listens there any more: connections are refused.
+    const root = await Deno.makeTempDir({ prefix: "revenge-meta-" });
+    let app = await startTestApp({ db, env: tmdbEnv(gone) });
+    const tmdb = await startFakeTmdb();
+    try {
+      const admin = await setupAdmin(app);
+      await place(join(root, "Alien (1979)/Alien.1979.mkv"));
+      const lib = await createLibrary(app, admin.token, { paths: [root] });
+      const scanned = await scanNow(app, admin.token, lib.id);
+      assertEquals(scanned.scan.state, "idle");
+      const film = await waitForFilm(
+        app,
+        admin.token,
+        lib.id,
+        (f) => f.title === "Alien",
+        (d) => /TMDb unreachable/.test(d.matchError ?? ""),
+        "the film to show that TMDb is unreachable",
+      );
+      assertEquals(film.matchState, "unmatched");
+      // The same server, now reaching a TMDb that answers: the waiting retry matches the film.
+      await app.close();
+      app = await startTestApp({ db, env: tmdbEnv(tmdb) });
+      const token = (await call(app, "POST", "/api/v1/auth/login", {
+        body: { username: "admin", password: ADMIN_PASSWORD },
+      })).body.accessToken;
+      const matched = await waitForFilm(
+        app,
+        token,
+        lib.id,
+        (f) => f.id === film.id,
+        (d) => d.matchState === "matched",
+        "the retry to match the film",
+      );
+      assertEquals(matched.tmdbId, 348);
+      assertEquals(matched.matchError, null);
     } finally {
       await app.close();
       await db.drop();
