@@ -9,7 +9,8 @@
 import { join } from "node:path";
 import { assert, assertEquals } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
-import { call, createUser, setupAdmin } from "./auth_helpers.ts";
+import { call, createUser, runSchedule, setupAdmin } from "./auth_helpers.ts";
+import { waitFor } from "./wait_for.ts";
 import { createLibrary, scanNow } from "./library_helpers.ts";
 import { startFakeTmdb } from "./fakes/tmdb.ts";
 import { filmsOf, identifyJobs, jobDone, place, tmdbEnv, waitForFilm } from "./metadata_helpers.ts";
@@ -375,6 +376,19 @@ dbTest(
         assertEquals(img.status, 200);
         assert(img.headers.get("content-type")?.startsWith("image/"));
         await img.body?.cancel();
+      });
+
+      await t.step("the periodic job refreshes metadata older than refreshDays", async () => {
+        const old = new Date(Date.now() - 40 * 86_400_000);
+        await app.db.sql`update movies set metadata_refreshed_at = ${old} where id = ${film.id}`;
+        await runSchedule(app, admin.token, "metadata.periodic");
+        await waitFor(async () => {
+          const [row] = await app.db.sql`
+          select metadata_refreshed_at as at from movies where id = ${film.id}`;
+          return row.at > old;
+        }, { message: "the stale film to be refreshed", intervalMs: 200 });
+        const again = await call(app, "GET", `/api/v1/movies/${film.id}`, admin);
+        assertEquals(again.body.title, "Inception (Our Cut)", "the .nfo still wins");
       });
 
       await t.step("a second folder of the same film waits for review", async () => {
