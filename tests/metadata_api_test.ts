@@ -302,11 +302,16 @@ dbTest("metadata.identify matches scanned films with their TMDb details", async 
       await Deno.utime(file, new Date(), new Date(Date.now() - 3600_000));
       // So does a film left unmatched with an error, which is identified again.
       const zorglubJobs = (await identifyJobs(app, zorglub.id)).length;
+      // And a matched film, which is not.
+      const matrixJobs = (await identifyJobs(app, matrix.id)).length;
+      const mfile = join(root, "The Matrix (1999)/The.Matrix.1999.1080p.BluRay.x264-GRP.mkv");
+      await Deno.utime(mfile, new Date(), new Date(Date.now() - 3600_000));
       const zfile = join(root, "Zorglub Returns (2011)/Zorglub.Returns.2011.mkv");
       await Deno.utime(zfile, new Date(), new Date(Date.now() - 3600_000));
       await scanNow(app, admin.token, lib.id);
       assertEquals((await identifyJobs(app, reloaded.id)).length, jobsBefore);
       assertEquals((await identifyJobs(app, zorglub.id)).length, zorglubJobs + 1);
+      assertEquals((await identifyJobs(app, matrix.id)).length, matrixJobs);
       const refresh = await call(app, "POST", `/api/v1/movies/${reloaded.id}/refresh`, admin);
       assertEquals(refresh.status, 409);
       const after = (await filmsOf(app, admin.token, lib.id)).find((f) => f.id === reloaded.id);
