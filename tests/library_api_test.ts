@@ -4,6 +4,7 @@ import { assert, assertEquals } from "./assert.ts";
 import { dbTest, startTestApp } from "./harness.ts";
 import { call, createUser, setupAdmin } from "./auth_helpers.ts";
 import { createLibrary, scanIdle } from "./library_helpers.ts";
+import { createLibraryRepo } from "../lib/db/library_repo.ts";
 
 dbTest(
   "libraries: create, read, change, delete; bad folders and names are refused with reasons",
@@ -196,6 +197,26 @@ dbTest(
         token: admin.token,
       });
       assertEquals(jobs.body.total, 2, "one walk job per library");
+    } finally {
+      await app.close();
+    }
+  },
+);
+
+dbTest(
+  "claimDuePeriodic counts a new library's interval from its creation, and picks it once",
+  async () => {
+    const app = await startTestApp();
+    try {
+      const admin = await setupAdmin(app);
+      const lib = await createLibrary(app, admin.token);
+      const repo = createLibraryRepo(app.db.sql);
+      // Created (and scanned) just now: not due, however soon the periodic job runs.
+      assertEquals(await repo.claimDuePeriodic(new Date()), []);
+      // One interval (360 minutes by default) after its creation it is due, once.
+      const later = new Date(Date.now() + 361 * 60_000);
+      assertEquals(await repo.claimDuePeriodic(later), [lib.id]);
+      assertEquals(await repo.claimDuePeriodic(later), []);
     } finally {
       await app.close();
     }

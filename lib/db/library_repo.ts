@@ -142,13 +142,18 @@ export function createLibraryRepo(q: Queryable) {
       );
     },
 
-    /** Libraries due a periodic scan at `now`; marks them scanned so each is picked once. */
+    /**
+     * Libraries due a periodic scan at `now`; marks them scanned so each is
+     * picked once. A library never scanned periodically counts from its
+     * creation, which scanned it: otherwise the first minute's periodic job
+     * scanned a new library a second time, right behind its first scan.
+     */
     async claimDuePeriodic(now: Date): Promise<string[]> {
       const rows = await q<{ id: string }[]>`
         update libraries set last_periodic_scan_at = ${now}
         where scan_interval_minutes > 0
-          and (last_periodic_scan_at is null
-               or last_periodic_scan_at <= ${now}::timestamptz - make_interval(mins => scan_interval_minutes))
+          and coalesce(last_periodic_scan_at, created_at)
+            <= ${now}::timestamptz - make_interval(mins => scan_interval_minutes)
         returning id`;
       return rows.map((r) => r.id);
     },
