@@ -218,7 +218,11 @@ Deno.test("spawnProcess starts the program itself as the leader of a new session
     // The launchers (setsid, setpriv) exec in turn, keeping the PID; then it is sleep.
     const cmdline = () => Deno.readTextFileSync(`/proc/${child.pid}/cmdline`);
     // Their argv ends with sleep's too: wait until the program itself is argv[0].
-    await waitFor(() => /^[^\0]*\/sleep\x0030\x00$/.test(cmdline()), "the launchers to exec sleep");
+    const argv = () => cmdline().split("\0");
+    await waitFor(
+      () => argv()[0].endsWith("/sleep") && argv()[1] === "30",
+      "the launchers to exec sleep",
+    );
     const stat = Deno.readTextFileSync(`/proc/${child.pid}/stat`);
     // Fields after "(comm)": state ppid pgrp session ...
     const [, ppid, pgrp, session] = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
