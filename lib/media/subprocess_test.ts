@@ -287,8 +287,10 @@ async function inWorker(argv: string[], lines: number) {
 Deno.test("spawnProcess child dies when its Web Worker is terminated", async () => {
   const { worker, pid } = await inWorker(["sleep", "300"], 0);
   assert(alive(pid));
-  // setpriv exec'd the program: the PID we hold is sleep's own.
-  const argv = Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0");
+  // The launchers (setsid, setpriv) exec'd the program: the PID we hold is sleep's own.
+  const cmdline = () => Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0");
+  await waitFor(() => !/\/(setsid|setpriv)$/.test(cmdline()[0]), "the launchers to exec sleep");
+  const argv = cmdline();
   assertMatch(argv[0], /^\/\S*\/sleep$/);
   assertEquals(argv.slice(1), ["300", ""]);
   worker.terminate();
