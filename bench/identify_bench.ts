@@ -15,15 +15,14 @@
  */
 import { loadConfig } from "../lib/config/config.ts";
 import { createSql } from "../lib/db/client.ts";
-import { createEmbeddedPostgres } from "../lib/db/embedded_postgres.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { parseMoviePath } from "../lib/library/parse_name.ts";
 import { metadataConfig } from "../lib/metadata/config.ts";
 import { identify } from "../lib/metadata/identify.ts";
 import { createTmdbClient } from "../lib/metadata/tmdb_client.ts";
 import { createLogger } from "../lib/observability/logger.ts";
-import { withDatabase } from "../tests/db.ts";
 import { type FakeFilm, startFakeTmdb } from "../tests/fakes/tmdb.ts";
+import { benchDatabase } from "./_database.ts";
 
 const FILMS = Number(Deno.env.get("BENCH_IDENTIFY_FILMS") ?? 1000);
 const RATE = 40;
@@ -140,26 +139,8 @@ function generate(n: number): { library: BenchFilm[]; dataset: FakeFilm[] } {
   return { library, dataset };
 }
 
-let server = Deno.env.get("BENCH_DATABASE_URL") ?? Deno.env.get("TEST_DATABASE_URL");
-const dir = server ? undefined : await Deno.makeTempDir({ prefix: "revenge-bench-" });
-const pg = dir
-  ? await createEmbeddedPostgres({
-    dataDir: dir,
-    logger: createLogger({ level: "warn" }),
-    database: "postgres",
-  })
-  : undefined;
-if (pg) {
-  await pg.start();
-  const c = pg.connection;
-  server = `postgres://${c.username}:${c.password}@localhost:${c.port}/postgres?host=${
-    encodeURIComponent(c.host)
-  }`;
-}
-const name = `revenge_bench_identify_${crypto.randomUUID().slice(0, 8)}`;
-const admin = createSql(server!, { max: 1 });
-await admin.unsafe(`create database "${name}"`);
-const sql = createSql(withDatabase(server!, name), { max: 10 });
+const db = await benchDatabase("identify");
+const sql = createSql(db.url, { max: 10 });
 const { library, dataset } = generate(FILMS);
 const tmdb = await startFakeTmdb({ films: dataset });
 const settings = {
@@ -209,8 +190,5 @@ try {
   client.close();
   await tmdb.close();
   await sql.end({ timeout: 1 });
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.end();
-  await pg?.stop();
-  if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
+  await db.drop();
 }

@@ -7,38 +7,19 @@
  * embedded PostgreSQL in a temporary folder.
  */
 import { createSql, type DbTarget, parseDatabaseUrl } from "../lib/db/client.ts";
-import { createEmbeddedPostgres } from "../lib/db/embedded_postgres.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { createJobQueue } from "../lib/jobs/job_queue.ts";
 import { createJobRunner } from "../lib/jobs/job_runner.ts";
 import { JOBS_KINDS as JOB_KINDS } from "../lib/jobs/module.ts";
 import { createLogger } from "../lib/observability/logger.ts";
-import { withDatabase } from "../tests/db.ts";
 import { BENCH_KINDS } from "./_job_kinds.ts";
+import { benchDatabase } from "./_database.ts";
 
 const JOBS = 20_000;
 const SAMPLES = 200;
 
-let server = Deno.env.get("BENCH_DATABASE_URL") ?? Deno.env.get("TEST_DATABASE_URL");
-const dir = server ? undefined : await Deno.makeTempDir({ prefix: "revenge-bench-" });
-const pg = dir
-  ? await createEmbeddedPostgres({
-    dataDir: dir,
-    logger: createLogger({ level: "warn" }),
-    database: "postgres",
-  })
-  : undefined;
-if (pg) {
-  await pg.start();
-  const c = pg.connection;
-  server = `postgres://${c.username}:${c.password}@localhost:${c.port}/postgres?host=${
-    encodeURIComponent(c.host)
-  }`;
-}
-const name = `revenge_bench_jobs_${crypto.randomUUID().slice(0, 8)}`;
-const admin = createSql(server!, { max: 1 });
-await admin.unsafe(`create database "${name}"`);
-const url = withDatabase(server!, name);
+const db = await benchDatabase("jobs");
+const url = db.url;
 const target: DbTarget = parseDatabaseUrl(url);
 const sql = createSql(url, { max: 10 });
 const kinds = { ...JOB_KINDS, ...BENCH_KINDS };
@@ -105,8 +86,5 @@ try {
 } finally {
   await runner.stop(2_000);
   await sql.end({ timeout: 1 });
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.end();
-  await pg?.stop();
-  if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
+  await db.drop();
 }

@@ -8,38 +8,19 @@
  */
 import { loadConfig } from "../lib/config/config.ts";
 import { createSql } from "../lib/db/client.ts";
-import { createEmbeddedPostgres } from "../lib/db/embedded_postgres.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { metadataConfig } from "../lib/metadata/config.ts";
 import { createTmdbClient } from "../lib/metadata/tmdb_client.ts";
 import { createLogger } from "../lib/observability/logger.ts";
-import { withDatabase } from "../tests/db.ts";
 import { startFakeTmdb } from "../tests/fakes/tmdb.ts";
+import { benchDatabase } from "./_database.ts";
 
 const REQUESTS = 400;
 const RATE = 40;
 const IN_FLIGHT = 8;
 
-let server = Deno.env.get("BENCH_DATABASE_URL") ?? Deno.env.get("TEST_DATABASE_URL");
-const dir = server ? undefined : await Deno.makeTempDir({ prefix: "revenge-bench-" });
-const pg = dir
-  ? await createEmbeddedPostgres({
-    dataDir: dir,
-    logger: createLogger({ level: "warn" }),
-    database: "postgres",
-  })
-  : undefined;
-if (pg) {
-  await pg.start();
-  const c = pg.connection;
-  server = `postgres://${c.username}:${c.password}@localhost:${c.port}/postgres?host=${
-    encodeURIComponent(c.host)
-  }`;
-}
-const name = `revenge_bench_tmdb_${crypto.randomUUID().slice(0, 8)}`;
-const admin = createSql(server!, { max: 1 });
-await admin.unsafe(`create database "${name}"`);
-const sql = createSql(withDatabase(server!, name), { max: 10 });
+const db = await benchDatabase("tmdb");
+const sql = createSql(db.url, { max: 10 });
 const tmdb = await startFakeTmdb();
 const settings = {
   ...loadConfig([metadataConfig], { env: {}, file: {} }).metadata,
@@ -81,8 +62,5 @@ try {
   client.close();
   await tmdb.close();
   await sql.end();
-  await admin.unsafe(`drop database "${name}" with (force)`);
-  await admin.end();
-  await pg?.stop();
-  if (dir) await Deno.remove(dir, { recursive: true });
+  await db.drop();
 }
