@@ -2,7 +2,6 @@
  * TMDb answers as the metadata API shows them (camelCase, our field names),
  * with the caller's copies of each film.
  */
-import type { Trailer } from "../model/movie_write.ts";
 import type { MovieWrite } from "./details.ts";
 import type { TmdbCollectionDetails } from "./tmdb_types.ts";
 
@@ -14,33 +13,37 @@ export interface Copy {
   year: number | null;
 }
 
+/** What `GET /metadata/movie/{tmdbId}` shows of a film as identification would write it. */
+const SHOWN = [
+  "tmdbId",
+  "imdbId",
+  "title",
+  "originalTitle",
+  "year",
+  "overview",
+  "tagline",
+  "runtimeMinutes",
+  "releaseDate",
+  "certification",
+  "genres",
+  "studios",
+  "spokenLanguages",
+  "countries",
+  "rating",
+  "voteCount",
+  "popularity",
+  "posterPath",
+  "backdropPath",
+  "trailers",
+] as const satisfies readonly (keyof MovieWrite)[];
+
 /** A TMDb film, as `GET /metadata/movie/{tmdbId}` shows it. */
-export interface TmdbMovieView {
-  tmdbId: number;
-  imdbId: string | null;
-  title: string;
-  originalTitle: string | null;
-  year: number | null;
-  overview: string | null;
-  tagline: string | null;
-  runtimeMinutes: number | null;
-  releaseDate: string | null;
-  certification: string | null;
-  genres: string[];
-  studios: string[];
-  spokenLanguages: string[];
-  countries: string[];
-  rating: number | null;
-  voteCount: number | null;
-  popularity: number | null;
-  posterPath: string | null;
-  backdropPath: string | null;
+export type TmdbMovieView = Pick<MovieWrite, typeof SHOWN[number]> & {
   collection: { tmdbId: number; name: string } | null;
   cast: { tmdbId: number; name: string; character: string | null; profilePath: string | null }[];
   crew: { tmdbId: number; name: string; department: string | null; job: string | null }[];
-  trailers: Trailer[];
   inLibrary: Copy[];
-}
+};
 
 /** A TMDb collection with its films, as `GET /metadata/collection/{tmdbId}` shows it. */
 export interface CollectionView {
@@ -62,26 +65,12 @@ export interface CollectionView {
 
 /** The view of a TMDb film. */
 export function tmdbMovieView(w: MovieWrite, inLibrary: Copy[]): TmdbMovieView {
+  const shown = Object.fromEntries(SHOWN.map((k) => [k, w[k]])) as Pick<
+    MovieWrite,
+    typeof SHOWN[number]
+  >;
   return {
-    tmdbId: w.tmdbId,
-    imdbId: w.imdbId,
-    title: w.title,
-    originalTitle: w.originalTitle,
-    year: w.year,
-    overview: w.overview,
-    tagline: w.tagline,
-    runtimeMinutes: w.runtimeMinutes,
-    releaseDate: w.releaseDate,
-    certification: w.certification,
-    genres: w.genres,
-    studios: w.studios,
-    spokenLanguages: w.spokenLanguages,
-    countries: w.countries,
-    rating: w.rating,
-    voteCount: w.voteCount,
-    popularity: w.popularity,
-    posterPath: w.posterPath,
-    backdropPath: w.backdropPath,
+    ...shown,
     collection: w.collection && { tmdbId: w.collection.tmdbId, name: w.collection.name },
     cast: w.credits.filter((c) => c.kind === "cast").map((c) => ({
       tmdbId: c.tmdbId,
@@ -95,7 +84,6 @@ export function tmdbMovieView(w: MovieWrite, inLibrary: Copy[]): TmdbMovieView {
       department: c.department,
       job: c.job,
     })),
-    trailers: w.trailers,
     inLibrary,
   };
 }
