@@ -95,11 +95,4 @@ export const metadataConfig = defineSection("metadata", "TMDb, identification an
     default: true,
     doc: "Films TMDb puts in a collection (`belongs_to_collection`) are grouped into it.",
   },
-  writeNfo: {
-    env: "REVENGE_WRITE_NFO",
-    schema: bool(),
-    default: false,
-    doc:
-      "Write a Kodi `movie.nfo` next to a matched film that has none. Existing `.nfo` files are never changed.",
-  },
 });
