@@ -7,6 +7,8 @@
  *   deno run -A main.ts             serve
  *   deno run -A main.ts migrate     apply migrations and exit
  *   deno run -A main.ts migrate status
+ *   deno run -A main.ts backup FILE [--with-cache]
+ *   deno run -A main.ts restore FILE
  */
 import { ConfigError, loadConfig } from "./lib/config/config.ts";
 import { createLogger, type Logger } from "./lib/observability/logger.ts";
@@ -30,7 +32,18 @@ import type { AnyModule } from "./lib/registry/module.ts";
 import { createRegistry, RegistryError, type RegistryJobs } from "./lib/registry/registry.ts";
 import { type Config, configSections, PRODUCTION_MODULES } from "./lib/registry/modules.ts";
 import { mountRoutes } from "./routes/mod.ts";
+import { runBackupCommand } from "./lib/backup/cli.ts";
 import { resolve } from "node:path";
+import { metricsConfig } from "./lib/observability/config.ts";
+import {
+  createCollectedRegistry,
+  exposition,
+  EXPOSITION_CONTENT_TYPE,
+} from "./lib/observability/metrics.ts";
+import { defaultMetricsPort, startMetricsServer } from "./lib/observability/metrics_server.ts";
+import { createMetricsRepo } from "./lib/db/metrics_repo.ts";
+import type { SectionValues } from "./lib/config/config.ts";
+import type { Readiness } from "./lib/observability/readiness.ts";
 
 /** A running Revenge. */
 export interface Revenge {
@@ -38,6 +51,9 @@ export interface Revenge {
   url: string;
   port: number;
   sql: Sql;
+  /** The metrics listener's base URL and port (`/metrics`, probes); absent when turned off. */
+  metricsUrl?: string;
+  metricsPort?: number;
   /** Resolves when start-up finished (database ready, migrations applied). */
   ready: Promise<void>;
   /** Graceful shutdown; resolves when everything is stopped. */
@@ -129,6 +145,43 @@ function listen(config: Config, app: { fetch: Deno.ServeHandler<Deno.NetAddr> })
   }
 }
 
+/**
+ * The metrics listener (lib/observability/metrics_server.ts), unless turned
+ * off: the families read at scrape time come from this instance's database.
+ */
+function startMetrics(
+  config: Config,
+  deps: { sql: Sql; readiness: Readiness; clock: Clock; logger: Logger },
+) {
+  // Read through its section: tests start Revenge with sections of their own choosing.
+  const m = (config as { metrics?: SectionValues<typeof metricsConfig> }).metrics;
+  if (m && !m.enabled) return undefined;
+  const port = m?.port ?? defaultMetricsPort(config.http.port);
+  const collected = createCollectedRegistry({
+    sources: createMetricsRepo(deps.sql, () => deps.clock.now()),
+  });
+  try {
+    const server = startMetricsServer({
+      host: m?.host ?? "127.0.0.1",
+      port,
+      readiness: deps.readiness,
+      scrape: () => exposition([collected.registry]),
+      contentType: EXPOSITION_CONTENT_TYPE,
+      logger: deps.logger,
+    });
+    return { ...server, shutdown: () => server.shutdown().finally(collected.close) };
+  } catch (e) {
+    collected.close();
+    if (e instanceof Deno.errors.AddrInUse) {
+      throw new ConfigError(`REVENGE_METRICS_PORT: port ${port} is already in use`);
+    }
+    if (e instanceof Deno.errors.AddrNotAvailable) {
+      throw new ConfigError(`REVENGE_METRICS_HOST: ${m?.host} is not an address of this machine`);
+    }
+    throw e;
+  }
+}
+
 /** Starts Revenge: listening as soon as possible, ready once the database is. */
 export async function startRevenge(config: Config, options: StartOptions = {}): Promise<Revenge> {
   const logger = options.logger ?? loggerFor(config);
@@ -150,6 +203,8 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
     dataDir: resolve(config.server.dataDir),
     rateLimitStore,
     readiness,
+    // A literal URL, so `deno compile` finds the worker.
+    workerUrls: { transcode: new URL("./workers/transcode_worker.ts", import.meta.url) },
   };
   const registry = createRegistry(
     [...PRODUCTION_MODULES, ...(options.modules ?? [])],
@@ -180,6 +235,15 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
   const port = server.addr.port;
   const url = `http://${config.http.host === "0.0.0.0" ? "localhost" : config.http.host}:${port}`;
   logger.info("listening", { url });
+  let metrics: ReturnType<typeof startMetrics>;
+  try {
+    metrics = startMetrics(config, { sql, readiness, clock, logger });
+  } catch (e) {
+    await server.shutdown();
+    await rateLimitStore.close();
+    await sql.end({ timeout: 1 });
+    throw e;
+  }
 
   const abort = new AbortController();
   let jobs: JobRunner | undefined;
@@ -208,7 +272,11 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
       await ready.catch(() => {});
       const deadline = new Promise((r) => setTimeout(r, deadlineMs));
       // Requests and jobs wind down together; modules after both, the database last.
-      await Promise.all([Promise.race([server.shutdown(), deadline]), jobs?.stop(deadlineMs)]);
+      await Promise.all([
+        Promise.race([server.shutdown(), deadline]),
+        jobs?.stop(deadlineMs),
+        metrics?.shutdown(),
+      ]);
       await registry.stop(deadlineMs);
       await killAll();
       await rateLimitStore.close();
@@ -219,7 +287,7 @@ export async function startRevenge(config: Config, options: StartOptions = {}): 
     })();
     return stopping;
   }
-  return { url, port, sql, ready, shutdown };
+  return { url, port, metricsUrl: metrics?.url, metricsPort: metrics?.port, sql, ready, shutdown };
 }
 
 /** Loads the production configuration (environment and `REVENGE_CONFIG`). */
@@ -271,6 +339,14 @@ if (import.meta.main) {
   if (Deno.args[0] === "migrate") {
     await runMigrateCommand(config, Deno.args.slice(1)).catch(fail);
     Deno.exit(0);
+  }
+  if (Deno.args[0] === "backup" || Deno.args[0] === "restore") {
+    Deno.exit(
+      await runBackupCommand(Deno.args[0], config, Deno.args.slice(1), {
+        out: (line) => console.log(line),
+        err: (line) => console.error(line),
+      }),
+    );
   }
   const revenge = await startRevenge(config).catch(fail);
   const stop = () => revenge.shutdown().then(() => Deno.exit(0));

@@ -15,9 +15,9 @@ export interface BenchPage {
 /** The home page, and a page with the two fixture islands that share a signal. */
 export const ISLAND_PAGES: BenchPage[] = [
   {
-    label: "home page (ServerStatus)",
+    label: "landing page (ServerStatus)",
     islands: ["ServerStatus"],
-    page: <Home version="bench" setupRequired={false} />,
+    page: <Home kind="landing" version="bench" setupRequired={false} />,
   },
   {
     label: "page with two islands sharing a signal (CountButton + CountLabel)",

@@ -12,11 +12,14 @@ import {
   startAuthentication,
   WebAuthnAbortService,
 } from "@simplewebauthn/browser";
+import { type Lang, t } from "../lib/ui/i18n/translate.ts";
 import { Field } from "../lib/ui/Field.tsx";
 import { api, fieldError } from "./_api.ts";
 
 /** Props of {@linkcode LoginForm}. */
 export interface LoginFormProps {
+  /** The page\'s language (default English). */
+  lang?: Lang;
   /** Where to go after signing in (validated on the server). */
   next: string;
 }
@@ -29,7 +32,7 @@ interface Errors {
 }
 
 /** The login form. */
-export default function LoginForm({ next }: LoginFormProps) {
+export default function LoginForm({ next, lang = "en" }: LoginFormProps) {
   const [mfa, setMfa] = useState<{ token: string; methods: string[] } | undefined>();
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
@@ -38,7 +41,9 @@ export default function LoginForm({ next }: LoginFormProps) {
   async function passkey(mfaToken?: string, autofill = false) {
     const options = await api("POST", "/api/v1/auth/webauthn/login/options", { mfaToken });
     if (!options.ok) {
-      if (!autofill) setErrors({ passkey: options.body.detail ?? "Passkeys are unavailable." });
+      if (!autofill) {
+        setErrors({ passkey: options.body.detail ?? t(lang, "login.passkeysUnavailable") });
+      }
       return;
     }
     let assertion;
@@ -51,13 +56,13 @@ export default function LoginForm({ next }: LoginFormProps) {
     } catch (e) {
       // An autofill request is cancelled whenever another ceremony starts: not an error.
       if (!autofill && (e as Error).name !== "AbortError") {
-        setErrors({ passkey: "No passkey was used. Try again, or use your password." });
+        setErrors({ passkey: t(lang, "login.noPasskey") });
       }
       return;
     }
     const r = await api("POST", "/api/v1/auth/webauthn/login/verify", { assertion, mfaToken });
     if (r.ok) return location.assign(next);
-    setErrors({ passkey: r.body.detail ?? "The passkey was not accepted." });
+    setErrors({ passkey: r.body.detail ?? t(lang, "login.passkeyRefused") });
   }
 
   useEffect(() => {
@@ -86,7 +91,7 @@ export default function LoginForm({ next }: LoginFormProps) {
       return setErrors({
         username,
         password: fieldError(r, "password") ??
-          (username ? undefined : r.body.detail ?? "Sign-in failed."),
+          (username ? undefined : r.body.detail ?? t(lang, "login.failed")),
       });
     }
     if (!r.body.mfaRequired) return location.assign(next);
@@ -109,18 +114,18 @@ export default function LoginForm({ next }: LoginFormProps) {
     setBusy(false);
     if (r.ok) return location.assign(next);
     if (r.status === 401 && /expired/i.test(r.body.detail ?? "")) setMfa(undefined);
-    setErrors({ code: fieldError(r, "code") ?? r.body.detail ?? "The code was not accepted." });
+    setErrors({ code: fieldError(r, "code") ?? r.body.detail ?? t(lang, "login.codeRefused") });
   }
 
   if (mfa) {
     return (
       <div>
-        <h2>Second step</h2>
+        <h2>{t(lang, "login.secondStep")}</h2>
         <form onSubmit={code} noValidate>
           <Field
             id="login-code"
             name="code"
-            label="Code"
+            label={t(lang, "login.code")}
             autocomplete="one-time-code"
             inputMode="text"
             required
@@ -128,17 +133,15 @@ export default function LoginForm({ next }: LoginFormProps) {
             autoFocus
             error={errors.code}
           />
-          <p class="muted">
-            The 6-digit code from your authenticator app, or one of your backup codes.
-          </p>
+          <p class="muted">{t(lang, "login.codeHelp")}</p>
           <div class="actions">
-            <button type="submit" class="primary" disabled={busy}>Verify</button>
+            <button type="submit" class="primary" disabled={busy}>{t(lang, "login.verify")}</button>
             {mfa.methods.includes("webauthn") && webauthn && (
               <button
                 type="button"
                 onClick={() => passkey(mfa.token)}
               >
-                Use a passkey
+                {t(lang, "login.usePasskey")}
               </button>
             )}
           </div>
@@ -153,7 +156,7 @@ export default function LoginForm({ next }: LoginFormProps) {
         <Field
           id="login-username"
           name="username"
-          label="Username"
+          label={t(lang, "setup.username")}
           autocomplete="username webauthn"
           required
           maxLength={256}
@@ -163,18 +166,20 @@ export default function LoginForm({ next }: LoginFormProps) {
           id="login-password"
           name="password"
           type="password"
-          label="Password"
+          label={t(lang, "setup.password")}
           autocomplete="current-password"
           required
           error={errors.password}
         />
         <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>Sign in</button>
+          <button type="submit" class="primary" disabled={busy}>{t(lang, "login.submit")}</button>
         </div>
       </form>
       {webauthn && (
         <div class="actions">
-          <button type="button" onClick={() => passkey()}>Sign in with a passkey</button>
+          <button type="button" onClick={() => passkey()}>
+            {t(lang, "login.withPasskey")}
+          </button>
         </div>
       )}
       {errors.passkey && <p class="error" role="alert">{errors.passkey}</p>}

@@ -6,6 +6,7 @@
 import { useState } from "preact/hooks";
 import { browserSupportsWebAuthn, startRegistration } from "@simplewebauthn/browser";
 import { Field } from "../lib/ui/Field.tsx";
+import { formatDate, type Lang, t } from "../lib/ui/i18n/translate.ts";
 import { api, fieldError } from "./_api.ts";
 import { useConfirmation } from "./_confirm.tsx";
 
@@ -21,17 +22,19 @@ export interface PasskeyItem {
 /** Props of {@linkcode PasskeySettings}. */
 export interface PasskeySettingsProps {
   passkeys: PasskeyItem[];
+  /** The page's language (default English). */
+  lang?: Lang;
 }
-
-const day = (iso: string | null) => iso ? new Date(iso).toISOString().slice(0, 10) : "never";
 
 /** The passkey settings. */
 export default function PasskeySettings(props: PasskeySettingsProps) {
+  const lang = props.lang ?? "en";
+  const day = (iso: string | null) => iso ? formatDate(lang, iso) : t(lang, "passkeys.never");
   const [items, setItems] = useState(props.passkeys);
   const [editing, setEditing] = useState<string | undefined>();
   const [error, setError] = useState<{ add?: string; name?: string; list?: string }>({});
   const [busy, setBusy] = useState(false);
-  const confirm = useConfirmation("passkey-confirm");
+  const confirm = useConfirmation("passkey-confirm", lang);
 
   async function reload() {
     const r = await api<{ items: PasskeyItem[] }>("GET", "/api/v1/mfa/webauthn/credentials");
@@ -40,7 +43,7 @@ export default function PasskeySettings(props: PasskeySettingsProps) {
   async function add(e: Event) {
     e.preventDefault();
     const name = String(new FormData(e.currentTarget as HTMLFormElement).get("name") ?? "").trim();
-    if (!browserSupportsWebAuthn()) return setError({ add: "This browser has no passkeys." });
+    if (!browserSupportsWebAuthn()) return setError({ add: t(lang, "passkeys.unsupported") });
     setBusy(true);
     try {
       const options = await api("POST", "/api/v1/mfa/webauthn/register/options", confirm.proof());
@@ -51,7 +54,7 @@ export default function PasskeySettings(props: PasskeySettingsProps) {
         // deno-lint-ignore no-explicit-any
         response = await startRegistration({ optionsJSON: options.body as any });
       } catch {
-        return setError({ add: "No passkey was made. Try again." });
+        return setError({ add: t(lang, "passkeys.notMade") });
       }
       const r = await api("POST", "/api/v1/mfa/webauthn/register/verify", {
         response,
@@ -84,13 +87,13 @@ export default function PasskeySettings(props: PasskeySettingsProps) {
 
   return (
     <section class="card" aria-labelledby="passkeys-h">
-      <h2 id="passkeys-h">Passkeys</h2>
-      <p>Sign in with your fingerprint, face or device PIN, with or without your password.</p>
+      <h2 id="passkeys-h">{t(lang, "passkeys.title")}</h2>
+      <p>{t(lang, "passkeys.intro")}</p>
       {confirm.field}
       {items.length === 0
-        ? <p class="muted">No passkeys yet.</p>
+        ? <p class="muted">{t(lang, "passkeys.none")}</p>
         : (
-          <ul class="stack" aria-label="Your passkeys">
+          <ul class="stack" aria-label={t(lang, "passkeys.list")}>
             {items.map((p) => (
               <li key={p.id} data-passkey={p.name}>
                 {editing === p.id
@@ -99,15 +102,17 @@ export default function PasskeySettings(props: PasskeySettingsProps) {
                       <Field
                         id={`rename-${p.id}`}
                         name="name"
-                        label={`New name for ${p.name}`}
+                        label={t(lang, "passkeys.newName", { name: p.name })}
                         value={p.name}
                         required
                         maxLength={100}
                         error={error.name}
                       />
                       <div class="actions">
-                        <button type="submit" class="primary">Save</button>
-                        <button type="button" onClick={() => setEditing(undefined)}>Cancel</button>
+                        <button type="submit" class="primary">{t(lang, "passkeys.save")}</button>
+                        <button type="button" onClick={() => setEditing(undefined)}>
+                          {t(lang, "passkeys.cancel")}
+                        </button>
                       </div>
                     </form>
                   )
@@ -115,27 +120,30 @@ export default function PasskeySettings(props: PasskeySettingsProps) {
                     <>
                       <strong>{p.name}</strong>{" "}
                       <span class="muted">
-                        added {day(p.createdAt)}, last used {day(p.lastUsedAt)}
+                        {t(lang, "passkeys.used", {
+                          added: day(p.createdAt),
+                          used: day(p.lastUsedAt),
+                        })}
                       </span>
                       {p.possiblyClonedAt && (
                         <p class="error">
-                          Refused since {day(p.possiblyClonedAt)}: it may have been copied.
+                          {t(lang, "passkeys.cloned", { since: day(p.possiblyClonedAt) })}
                         </p>
                       )}
                       <div class="actions">
                         <button
                           type="button"
-                          aria-label={`Rename ${p.name}`}
+                          aria-label={t(lang, "passkeys.renameOne", { name: p.name })}
                           onClick={() => setEditing(p.id)}
                         >
-                          Rename
+                          {t(lang, "passkeys.rename")}
                         </button>
                         <button
                           type="button"
-                          aria-label={`Delete ${p.name}`}
+                          aria-label={t(lang, "passkeys.deleteOne", { name: p.name })}
                           onClick={() => remove(p.id)}
                         >
-                          Delete
+                          {t(lang, "passkeys.delete")}
                         </button>
                       </div>
                     </>
@@ -149,12 +157,14 @@ export default function PasskeySettings(props: PasskeySettingsProps) {
         <Field
           id="passkey-name"
           name="name"
-          label="Name of the new passkey (optional)"
+          label={t(lang, "passkeys.name")}
           maxLength={100}
           error={error.add}
         />
         <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>Add a passkey</button>
+          <button type="submit" class="primary" disabled={busy}>
+            {t(lang, "passkeys.add")}
+          </button>
         </div>
       </form>
     </section>

@@ -3,6 +3,7 @@
  * `POST /api/v1/setup`, which signs them in (session cookie). Then home.
  */
 import { useState } from "preact/hooks";
+import { type Lang, t } from "../lib/ui/i18n/translate.ts";
 import { Field } from "../lib/ui/Field.tsx";
 import { api, fieldError } from "./_api.ts";
 
@@ -10,10 +11,12 @@ import { api, fieldError } from "./_api.ts";
 export interface SetupFormProps {
   /** Where to go once the administrator exists. */
   next: string;
+  /** The page's language (default English). */
+  lang?: Lang;
 }
 
 /** The setup form. */
-export default function SetupForm({ next }: SetupFormProps) {
+export default function SetupForm({ next, lang = "en" }: SetupFormProps) {
   const [errors, setErrors] = useState<{ username?: string; password?: string; form?: string }>(
     {},
   );
@@ -42,7 +45,7 @@ export default function SetupForm({ next }: SetupFormProps) {
       <Field
         id="setup-username"
         name="username"
-        label="Username"
+        label={t(lang, "setup.username")}
         autocomplete="username"
         required
         maxLength={64}
@@ -52,13 +55,13 @@ export default function SetupForm({ next }: SetupFormProps) {
         id="setup-password"
         name="password"
         type="password"
-        label="Password"
+        label={t(lang, "setup.password")}
         autocomplete="new-password"
         required
         error={errors.password}
       />
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>Create administrator</button>
+        <button type="submit" class="primary" disabled={busy}>{t(lang, "setup.submit")}</button>
       </div>
     </form>
   );

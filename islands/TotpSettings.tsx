@@ -6,6 +6,7 @@
  */
 import { useState } from "preact/hooks";
 import { Field } from "../lib/ui/Field.tsx";
+import { type Lang, t } from "../lib/ui/i18n/translate.ts";
 import { api, fieldError } from "./_api.ts";
 import { useConfirmation } from "./_confirm.tsx";
 
@@ -13,16 +14,19 @@ import { useConfirmation } from "./_confirm.tsx";
 export interface TotpSettingsProps {
   enabled: boolean;
   backupCodesRemaining: number;
+  /** The page's language (default English). */
+  lang?: Lang;
 }
 
 /** The TOTP and backup-code settings. */
 export default function TotpSettings(props: TotpSettingsProps) {
+  const lang = props.lang ?? "en";
   const [enabled, setEnabled] = useState(props.enabled);
   const [remaining, setRemaining] = useState(props.backupCodesRemaining);
   const [setup, setSetup] = useState<{ secret: string; qr: string } | undefined>();
   const [codes, setCodes] = useState<string[] | undefined>();
   const [error, setError] = useState<{ code?: string; totp?: string; backup?: string }>({});
-  const confirm = useConfirmation("totp-confirm");
+  const confirm = useConfirmation("totp-confirm", lang);
 
   async function start() {
     const r = await api<{ secret: string; qr: string }>(
@@ -75,31 +79,31 @@ export default function TotpSettings(props: TotpSettingsProps) {
   return (
     <div>
       <section class="card" aria-labelledby="totp-h">
-        <h2 id="totp-h">Authenticator app</h2>
+        <h2 id="totp-h">{t(lang, "totp.title")}</h2>
         {confirm.field}
         {enabled && !setup && (
           <>
-            <p>On: signing in with your password asks for a code from your app.</p>
-            <button type="button" onClick={remove}>Remove authenticator app</button>
+            <p>{t(lang, "totp.on")}</p>
+            <button type="button" onClick={remove}>{t(lang, "totp.remove")}</button>
           </>
         )}
         {!enabled && !setup && (
           <>
-            <p>Use an app such as Aegis, Google Authenticator or 1Password for 6-digit codes.</p>
-            <button type="button" onClick={start}>Set up authenticator app</button>
+            <p>{t(lang, "totp.intro")}</p>
+            <button type="button" onClick={start}>{t(lang, "totp.setUp")}</button>
           </>
         )}
         {setup && (
           <form onSubmit={verify} noValidate>
-            <p>Scan this code with your app, or type the key in by hand.</p>
-            <img class="qr" src={setup.qr} alt="QR code of the authenticator app key" />
+            <p>{t(lang, "totp.scan")}</p>
+            <img class="qr" src={setup.qr} alt={t(lang, "totp.qr")} />
             <p>
-              Key: <code data-totp-secret>{setup.secret}</code>
+              {t(lang, "totp.key")} <code data-totp-secret>{setup.secret}</code>
             </p>
             <Field
               id="totp-code"
               name="code"
-              label="Code from the app"
+              label={t(lang, "totp.code")}
               autocomplete="one-time-code"
               inputMode="numeric"
               required
@@ -107,22 +111,22 @@ export default function TotpSettings(props: TotpSettingsProps) {
               error={error.code}
             />
             <div class="actions">
-              <button type="submit" class="primary">Turn on</button>
+              <button type="submit" class="primary">{t(lang, "totp.turnOn")}</button>
             </div>
           </form>
         )}
         {error.totp && <p class="error" role="alert">{error.totp}</p>}
       </section>
       <section class="card" aria-labelledby="backup-h">
-        <h2 id="backup-h">Backup codes</h2>
+        <h2 id="backup-h">{t(lang, "backup.title")}</h2>
         <p>
-          For when your phone or key is lost: each code works once.{" "}
-          <span data-backup-remaining>{remaining}</span> unused.
+          {t(lang, "backup.intro")} <span data-backup-remaining>{remaining}</span>{" "}
+          {t(lang, "backup.unused")}
         </p>
         {codes && (
           <div>
-            <p role="status">Store these now: they are shown only this once.</p>
-            <ol class="codes" aria-label="Backup codes">
+            <p role="status">{t(lang, "backup.storeNow")}</p>
+            <ol class="codes" aria-label={t(lang, "backup.title")}>
               {codes.map((c) => <li key={c}>{c}</li>)}
             </ol>
             <div class="actions">
@@ -130,14 +134,14 @@ export default function TotpSettings(props: TotpSettingsProps) {
                 type="button"
                 onClick={() => navigator.clipboard?.writeText(codes.join("\n"))}
               >
-                Copy
+                {t(lang, "backup.copy")}
               </button>
-              <button type="button" onClick={download}>Download</button>
+              <button type="button" onClick={download}>{t(lang, "backup.download")}</button>
             </div>
           </div>
         )}
         <button type="button" onClick={generate}>
-          {remaining > 0 ? "Replace backup codes" : "Make backup codes"}
+          {remaining > 0 ? t(lang, "backup.replace") : t(lang, "backup.make")}
         </button>
         {error.backup && <p class="error" role="alert">{error.backup}</p>}
       </section>

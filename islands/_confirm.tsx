@@ -5,10 +5,11 @@
  */
 import { useState } from "preact/hooks";
 import { Field } from "../lib/ui/Field.tsx";
+import { type Lang, t } from "../lib/ui/i18n/translate.ts";
 import { type ApiReply, needsConfirmation } from "./_api.ts";
 
 /** State and field of a section's confirmation. */
-export function useConfirmation(id: string) {
+export function useConfirmation(id: string, lang: Lang = "en") {
   const [asked, setAsked] = useState(false);
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | undefined>();
@@ -19,11 +20,11 @@ export function useConfirmation(id: string) {
     check(r: ApiReply<unknown>): boolean {
       if (needsConfirmation(r)) {
         setAsked(true);
-        setError("Enter your current password to confirm, then try again.");
+        setError(t(lang, "confirm.ask"));
         return true;
       }
       if (r.status === 401 && asked) {
-        setError(r.body.detail ?? "The password is wrong.");
+        setError(r.body.detail ?? t(lang, "confirm.wrong"));
         return true;
       }
       setError(undefined);
@@ -33,7 +34,7 @@ export function useConfirmation(id: string) {
       ? (
         <Field
           id={id}
-          label="Current password"
+          label={t(lang, "password.current")}
           type="password"
           autocomplete="current-password"
           value={password}

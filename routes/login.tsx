@@ -5,10 +5,11 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../lib/http/types.ts";
-import { renderPage } from "../lib/http/render.tsx";
 import { Island } from "../lib/http/island.tsx";
 import { safeNext } from "../lib/model/next_path.ts";
 import LoginForm from "../islands/LoginForm.tsx";
+import { useT } from "../lib/ui/i18n/use_t.ts";
+import { page, pageContext } from "./_page.tsx";
 
 /** Loads what the page shows. */
 export function handler(
@@ -22,17 +23,19 @@ export type LoginProps = ReturnType<typeof handler>;
 
 /** The page. */
 export default function Login({ next }: LoginProps) {
+  const t = useT();
   return (
     <section class="card narrow">
-      <h1>Sign in</h1>
-      <Island name="LoginForm" component={LoginForm} props={{ next }} />
+      <h1>{t("login.title")}</h1>
+      <Island name="LoginForm" component={LoginForm} props={{ next, lang: t.lang }} />
     </section>
   );
 }
 
 /** Page routes, mounted at `/login`. */
-export const loginPage = new Hono<AppEnv>().get("/", (c) => {
+export const loginPage = new Hono<AppEnv>().get("/", async (c) => {
   const props = handler(c);
   if (props.signedIn) return c.redirect(props.next, 303);
-  return renderPage(<Login {...props} />, { title: "Sign in" });
+  const ctx = await pageContext(c);
+  return page(c, <Login {...props} />, { title: ctx.t("login.title"), ctx });
 });

@@ -4,6 +4,9 @@
  * the service checks the token, sets the password and ends every session.
  */
 import { Hono } from "hono";
+import type { Context } from "hono";
+import { pickLanguage, t } from "../lib/ui/i18n/translate.ts";
+import { useT } from "../lib/ui/i18n/use_t.ts";
 import type { AppEnv } from "../lib/http/types.ts";
 import { renderPage } from "../lib/http/render.tsx";
 import { auditContext } from "../lib/http/audit_context.ts";
@@ -21,26 +24,28 @@ export interface ResetPasswordProps {
 
 /** The page. */
 export default function ResetPassword({ token, error, done }: ResetPasswordProps) {
+  const t = useT();
   if (done) {
     return (
       <section class="card">
-        <h1>Password set</h1>
-        <p>Your new password works now; every earlier session has ended.</p>
+        <h1>{t("reset.done")}</h1>
+        <p>{t("reset.doneText")}</p>
         <p>
-          <a href="/">Go to Revenge</a>
+          <a href="/">{t("reset.goHome")}</a>
         </p>
       </section>
     );
   }
   return (
     <section class="card">
-      <h1>Choose a new password</h1>
+      <h1>{t("reset.choose")}</h1>
       {error && <p role="alert">{error}</p>}
       <form method="post" action="/reset-password">
         <input type="hidden" name="token" value={token} />
         <p>
           <label>
-            New password (8 to 1024 characters)<br />
+            {t("reset.newPassword")}
+            <br />
             <input
               type="password"
               name="newPassword"
@@ -51,7 +56,7 @@ export default function ResetPassword({ token, error, done }: ResetPasswordProps
           </label>
         </p>
         <p>
-          <button type="submit">Set password</button>
+          <button type="submit">{t("reset.submit")}</button>
         </p>
       </form>
     </section>
@@ -61,15 +66,26 @@ export default function ResetPassword({ token, error, done }: ResetPasswordProps
 // The token sits in this page's URL. It does not leak: the page loads nothing
 // from elsewhere, the referrer policy sends only our origin cross-site, and the
 // access log never records query strings.
-function page(props: ResetPasswordProps, status = 200, headers: Record<string, string> = {}) {
-  const res = renderPage(<ResetPassword {...props} />, { title: "Reset password", status });
+function page(
+  c: Context<AppEnv>,
+  props: ResetPasswordProps,
+  status = 200,
+  headers: Record<string, string> = {},
+) {
+  // Signed out: the browser's language.
+  const lang = pickLanguage(undefined, c.req.header("accept-language"));
+  const res = renderPage(<ResetPassword {...props} />, {
+    title: t(lang, "reset.title"),
+    status,
+    lang,
+  });
   for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
   return res;
 }
 
 /** Page routes, mounted at `/reset-password`. */
 export const resetPassword = new Hono<AppEnv>()
-  .get("/", (c) => page({ token: c.req.query("token") ?? "" }))
+  .get("/", (c) => page(c, { token: c.req.query("token") ?? "" }))
   .post("/", async (c) => {
     const form = await c.req.parseBody();
     const token = typeof form.token === "string" ? form.token : "";
@@ -83,9 +99,9 @@ export const resetPassword = new Hono<AppEnv>()
         const headers: Record<string, string> = e instanceof RateLimitedError
           ? { "retry-after": String(e.retryAfterSeconds) }
           : {};
-        return page({ token: safeText(token), error: e.message }, status, headers);
+        return page(c, { token: safeText(token), error: e.message }, status, headers);
       }
       throw e;
     }
-    return page({ token: "", done: true });
+    return page(c, { token: "", done: true });
   });

@@ -4,9 +4,10 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../lib/http/types.ts";
-import { renderPage } from "../lib/http/render.tsx";
 import { Island } from "../lib/http/island.tsx";
 import SetupForm from "../islands/SetupForm.tsx";
+import { useT } from "../lib/ui/i18n/use_t.ts";
+import { page, pageContext } from "./_page.tsx";
 
 /** Loads what the page shows: nothing but whether setup is still pending. */
 export async function handler(c: { var: AppEnv["Variables"] }) {
@@ -15,11 +16,12 @@ export async function handler(c: { var: AppEnv["Variables"] }) {
 
 /** The page. */
 export default function Setup() {
+  const t = useT();
   return (
     <section class="card narrow">
-      <h1>Welcome to Revenge</h1>
-      <p>Create the administrator account. You can add other people later.</p>
-      <Island name="SetupForm" component={SetupForm} props={{ next: "/" }} />
+      <h1>{t("setup.title")}</h1>
+      <p>{t("setup.intro")}</p>
+      <Island name="SetupForm" component={SetupForm} props={{ next: "/welcome", lang: t.lang }} />
     </section>
   );
 }
@@ -28,5 +30,6 @@ export default function Setup() {
 export const setupPage = new Hono<AppEnv>().get("/", async (c) => {
   const { required } = await handler(c);
   if (!required) return c.redirect("/login", 303);
-  return renderPage(<Setup />, { title: "Set up" });
+  const ctx = await pageContext(c);
+  return page(c, <Setup />, { title: ctx.t("setup.title"), ctx });
 });

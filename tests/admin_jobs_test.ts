@@ -43,6 +43,8 @@ dbTest("/api/v1/admin/jobs lists, shows, retries, cancels and counts jobs", asyn
   const app = await startTestApp({ env: { REVENGE_JOB_WORKERS: "0" } });
   try {
     const { token } = await setupAdmin(app);
+    // Setup announced the new administrator (a user.created notification job): not this test's.
+    await app.db.sql`delete from jobs where queue = 'notifications'`;
     const queue = createJobQueue({ sql: app.db.sql, kinds: JOB_KINDS });
     const waiting = await queue.enqueue("jobs.prune", { retentionHours: 5 }, { queue: "scan" });
     const dead = await queue.enqueue("jobs.prune", { retentionHours: 6 });

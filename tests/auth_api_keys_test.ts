@@ -72,6 +72,8 @@ dbTest("POST /users/me/api-keys shows a key once; it is hashed, limited, revocab
     assertEquals(all.body.permissions, [
       "libraries:read",
       "movies:read",
+      "playback:stream",
+      "playback:transcode",
       "requests:create",
       "self:*",
     ]);

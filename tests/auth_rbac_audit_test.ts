@@ -24,7 +24,7 @@ dbTest("/api/v1/rbac serves the seeded roles and catalog and checks custom roles
     );
     assertEquals(seeded, {
       admin: ["*:*"],
-      // collections:manage since migration 0021 (manual collections).
+      // collections:manage since migration 0021 (manual collections); playback since 0022.
       moderator: [
         "users:read",
         "users:update",
@@ -32,9 +32,18 @@ dbTest("/api/v1/rbac serves the seeded roles and catalog and checks custom roles
         "content:moderate",
         "audit:read",
         "collections:manage",
+        "playback:stream",
+        "playback:transcode",
       ],
-      user: ["movies:read", "libraries:read", "requests:create", "self:*"],
-      guest: ["movies:read", "libraries:read"],
+      user: [
+        "movies:read",
+        "libraries:read",
+        "requests:create",
+        "self:*",
+        "playback:stream",
+        "playback:transcode",
+      ],
+      guest: ["movies:read", "libraries:read", "playback:stream"],
     });
     const perms = await call(app, "GET", "/api/v1/rbac/permissions", { token: admin.token });
     const names = perms.body.items.map((p: { name: string }) => p.name);

@@ -15,13 +15,20 @@
  * |                    |       | in every picture, written here (this x265 is built without HDR10+)  |
  * | `vp9_opus`         | .webm | VP9 Profile 0 320x180 24 fps 1 s, Opus stereo                       |
  * | `av1_opus`         | .mkv  | AV1 Main 320x180 24 fps 1 s, Opus stereo (needs an AV1 encoder)     |
+ * | `h264_ac3`         | .mkv  | H.264 High 320x180 24 fps 1 s, AC-3 stereo                          |
+ * | `h264_aac51`       | .mp4  | H.264 High 320x180 24 fps 1 s, AAC LC 5.1 48 kHz; moov first        |
  * | `h264_multi`       | .mkv  | H.264 High 320x180 24 fps 2 s; AAC stereo `eng` "Stereo" (default), |
  * |                    |       | AC-3 5.1(side) `fra`; SubRip `eng` "Forced" (forced); chapters      |
  * |                    |       | "Opening" 0–1 s and "Ending" 1–2 s                                  |
+ * | `h264_long`        | .mp4  | H.264 High 320x180 24 fps 30 s, a keyframe every second, AAC stereo |
+ * | `hevc_aac`         | .mkv  | HEVC Main 320x180 24 fps 4 s, a keyframe every second, AAC stereo   |
+ * | `h264_vobsub`      | .mkv  | H.264 320x180 24 fps 3 s, AAC stereo, a VobSub track `eng` (stream  |
+ * |                    |       | 2): a white box at (10,10) 0.5–1.5 s and 1.5–2.5 s (vobsub_fixture) |
  *
  * {@linkcode FIXTURES} has these facts as data, for assertions.
  */
 import { runProcess } from "../lib/media/subprocess.ts";
+import { writeVobSub } from "./vobsub_fixture.ts";
 
 /** The kinds of generated media. */
 export type FixtureKind =
@@ -31,7 +38,12 @@ export type FixtureKind =
   | "hevc10_hdr10plus"
   | "vp9_opus"
   | "av1_opus"
-  | "h264_multi";
+  | "h264_ac3"
+  | "h264_aac51"
+  | "h264_multi"
+  | "h264_long"
+  | "hevc_aac"
+  | "h264_vobsub";
 
 /** What a fixture was made with: the facts a probe must find. */
 export interface FixtureSpec {
@@ -53,7 +65,12 @@ export const FIXTURES: Readonly<Record<FixtureKind, FixtureSpec>> = {
   hevc10_hdr10plus: spec(".mkv", 320, 180, 1000, "hevc", []),
   vp9_opus: spec(".webm", 320, 180, 1000, "vp9", ["opus"]),
   av1_opus: spec(".mkv", 320, 180, 1000, "av1", ["opus"]),
+  h264_ac3: spec(".mkv", 320, 180, 1000, "h264", ["ac3"]),
+  h264_aac51: spec(".mp4", 320, 180, 1000, "h264", ["aac"]),
   h264_multi: spec(".mkv", 320, 180, 2000, "h264", ["aac", "ac3"]),
+  h264_long: spec(".mp4", 320, 180, 30000, "h264", ["aac"]),
+  hevc_aac: spec(".mkv", 320, 180, 4000, "hevc", ["aac"]),
+  h264_vobsub: spec(".mkv", 320, 180, 3000, "h264", ["aac"]),
 };
 
 function spec(
@@ -107,6 +124,20 @@ function recipe(kind: FixtureKind, dir: string, av1Encoder: string | undefined):
         "-movflags",
         "+faststart",
       ];
+    case "h264_ac3":
+      return [...video, ...tone(440), ...x264, "-c:a", "ac3", "-ac", "2"];
+    case "h264_aac51":
+      return [
+        ...video,
+        ...tone(440),
+        ...x264,
+        "-c:a",
+        "aac",
+        "-ac",
+        "6",
+        "-movflags",
+        "+faststart",
+      ];
     case "hevc10_hdr10":
     case "hevc10_hdr10plus": {
       const m = HDR10_METADATA;
@@ -145,6 +176,23 @@ function recipe(kind: FixtureKind, dir: string, av1Encoder: string | undefined):
         : ["-c:v", String(av1Encoder), "-speed", "10"];
       return [...video, ...tone(440), ...enc, "-c:a", "libopus", "-ac", "2"];
     }
+    case "h264_long":
+      return [...video, ...tone(440), ...x264, "-g", "24", "-c:a", "aac", "-ac", "2"];
+    case "hevc_aac":
+      return [
+        ...video,
+        ...tone(440),
+        ...["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error:keyint=24"],
+        ...["-c:a", "aac", "-ac", "2"],
+      ];
+    case "h264_vobsub":
+      return [
+        ...video,
+        ...tone(440),
+        ...["-i", `${dir}/vobsub.idx`, "-map", "0:v", "-map", "1:a", "-map", "2:s"],
+        ...x264,
+        ...["-c:a", "aac", "-ac", "2", "-c:s", "copy", "-metadata:s:s:0", "language=eng"],
+      ];
     case "h264_multi":
       return [
         ...video,
@@ -199,6 +247,7 @@ function dir(): Promise<string> {
     const d = await Deno.makeTempDir({ prefix: "revenge-media-fixtures-" });
     await Deno.writeTextFile(`${d}/multi.srt`, srtText(["Hello.", "Goodbye."]));
     await Deno.writeTextFile(`${d}/multi.ffmeta`, CHAPTERS);
+    await writeVobSub(`${d}/vobsub`, [0.5, 1.5]);
     globalThis.addEventListener("unload", () => {
       try {
         Deno.removeSync(d, { recursive: true });

@@ -22,6 +22,10 @@
  * the test fails. The folder is removed after a passing run and kept, with
  * its path printed, after a failing one.
  *
+ * Files run two at a time (`deno test --parallel`, `TEST_JOBS`, default 2;
+ * `TEST_JOBS=1` runs them one after the other): most of a test's time is
+ * spent waiting on servers, ffmpeg or Chromium, not on a core.
+ *
  * The exit code is `deno test`'s.
  */
 import { createEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded_postgres.ts";
@@ -81,9 +85,15 @@ try {
   const coverageArgs = withCoverage
     ? [`--coverage=${rawCoverage}`, "--coverage-raw-data-only"]
     : [];
+  const jobs = Math.max(1, Number(Deno.env.get("TEST_JOBS") ?? 2) || 1);
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "--allow-all", ...coverageArgs, ...args],
-    env: { TEST_DATABASE_URL: url, TEST_DB_PREFIX, TEST_LOG_DIR: logDir },
+    args: ["test", "--allow-all", ...(jobs > 1 ? ["--parallel"] : []), ...coverageArgs, ...args],
+    env: {
+      TEST_DATABASE_URL: url,
+      TEST_DB_PREFIX,
+      TEST_LOG_DIR: logDir,
+      DENO_JOBS: String(jobs),
+    },
     stdin: "inherit",
     stdout: "inherit",
     stderr: "piped",

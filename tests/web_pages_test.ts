@@ -85,7 +85,8 @@ dbTest("first contact: setup, TOTP enrolment, sign out, sign in with code to ?ne
     await page.getByLabel("Username").fill("admin");
     await page.getByLabel("Password").fill(ADMIN_PASSWORD);
     await page.getByRole("button", { name: "Create administrator" }).click();
-    await page.waitForURL(origin + "/");
+    // The new administrator lands in the first-run wizard.
+    await page.waitForURL(origin + "/welcome");
     assertEquals(
       (await page.locator(".usermenu summary").textContent())?.trim(),
       "Account menu for admin",
@@ -238,8 +239,11 @@ dbTest("every page passes axe-core without serious or critical violations", asyn
     await page.getByLabel("Username").fill("admin");
     await page.getByLabel("Password").fill(ADMIN_PASSWORD);
     await page.getByRole("button", { name: "Create administrator" }).click();
-    await page.waitForURL(origin + "/");
-    await check("/");
+    // The new administrator lands in the first-run wizard.
+    await page.waitForURL(origin + "/welcome");
+    await check("/welcome");
+    await page.goto(origin + "/");
+    await check("/ (empty server)");
     await page.goto(origin + "/settings/security");
     await check("/settings/security");
     await page.getByRole("button", { name: "Set up authenticator app" }).click();

@@ -68,7 +68,9 @@ dbTest("GET / renders, hydrates and serves its assets in Chromium", async (t) =>
       const doc = await (await app.fetch("/api/openapi.json")).json();
       const paths = Object.keys(doc.paths);
       assert(paths.includes("/api/v1/system/info"), "system info is documented");
-      const page = await browser.newPage();
+      // Swagger UI virtualises long lists (only what is in view is in the DOM): a page tall
+      // enough for every operation shows them all at once.
+      const page = await browser.newPage({ viewport: { width: 1280, height: 20_000 } });
       const rec = await watchPage(page);
       await page.goto(origin + "/api/docs");
       for (const path of paths) {

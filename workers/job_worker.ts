@@ -17,6 +17,7 @@ import type {
 } from "../lib/jobs/types.ts";
 import { killAll } from "../lib/media/subprocess.ts";
 import { createLogger, type Logger } from "../lib/observability/logger.ts";
+import { workerSnapshot } from "../lib/observability/metrics.ts";
 // The production modules, imported statically so `deno compile` embeds them;
 // the dynamic import below then finds them in the module graph.
 import "../lib/registry/modules.ts";
@@ -65,7 +66,12 @@ async function loadHandlers(
 async function init(msg: Extract<ToWorker, { type: "init" }>, logger: Logger, sql: Sql) {
   const handlers = await loadHandlers(msg.sources, { sql, logger, dataDir: msg.dataDir });
   const name = `revenge-job-${msg.workerId}`;
-  const control = createSql(msg.target, { max: 1, logger, applicationName: name });
+  const control = createSql(msg.target, {
+    max: 1,
+    logger,
+    applicationName: name,
+    metricsPool: "jobs",
+  });
   pools = [sql, control];
   return createJobExecutor({
     sql,
@@ -78,6 +84,12 @@ async function init(msg: Extract<ToWorker, { type: "init" }>, logger: Logger, sq
   });
 }
 
+async function sendMetrics(): Promise<void> {
+  try {
+    scope.postMessage({ type: "metrics", snapshot: await workerSnapshot() });
+  } catch { /* metrics are best effort; the job's outcome is not */ }
+}
+
 scope.onmessage = async ({ data: msg }) => {
   switch (msg.type) {
     case "init": {
@@ -86,10 +98,19 @@ scope.onmessage = async ({ data: msg }) => {
           worker: msg.workerId,
         });
         const name = `revenge-job-${msg.workerId}`;
-        const sql = createSql(msg.target, { max: msg.poolMax, logger, applicationName: name });
+        const sql = createSql(msg.target, {
+          max: msg.poolMax,
+          logger,
+          applicationName: name,
+          metricsPool: "jobs",
+        });
         executor = await init(msg, logger, sql);
         // Proof of life for the supervisor: a worker whose event loop is stuck stops sending it.
-        setInterval(() => scope.postMessage({ type: "alive" }), msg.heartbeatMs);
+        // Its metrics go along (lib/observability/metrics.ts): the main thread serves them.
+        setInterval(() => {
+          scope.postMessage({ type: "alive" });
+          void sendMetrics();
+        }, msg.heartbeatMs);
         scope.postMessage({ type: "ready" });
       } catch (e) {
         scope.postMessage({ type: "init-failed", error: String((e as Error)?.stack ?? e) });
@@ -98,6 +119,8 @@ scope.onmessage = async ({ data: msg }) => {
     }
     case "run": {
       const outcome = await executor!.run(msg.job, msg.timeoutMs);
+      // Before `done`, so a scrape after the job's end sees what it counted.
+      await sendMetrics();
       scope.postMessage({
         type: "done",
         id: msg.job.id,

@@ -17,6 +17,7 @@ import type { AuditService } from "./audit_service.ts";
 import type { SessionTimeouts } from "./authenticator.ts";
 import { hashToken, looksLike, newToken } from "./tokens.ts";
 import type { Invalidate } from "./transact.ts";
+import { emitNotification } from "../notifications/emit.ts";
 
 /** A new session: the token is shown to the client once. */
 export interface OpenedSession {
@@ -102,6 +103,19 @@ export async function completeLogin(
       ...(rehash ? { passwordRehashed: true } : {}),
       ...(login.trustedDevice ? { trustedDevice: true } : {}),
       ...(login.mfaMethod ? { mfa: login.mfaMethod } : {}),
+    },
+  });
+  // "Logged in from a new place": the address, and whether the device cookie was known.
+  await emitNotification(tx, {
+    type: "auth.login_success",
+    at: now,
+    userId: user.id,
+    fields: {
+      username: user.username,
+      clientIp: ctx.clientIp,
+      userAgent: ctx.userAgent,
+      knownDevice: login.trustedDevice,
+      mfa: login.mfaMethod ?? null,
     },
   });
   const { passwordHash: _h, passwordChangedAt: _c, ...pub } = user;

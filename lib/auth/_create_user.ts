@@ -6,6 +6,7 @@ import { USERNAME_PATTERN } from "../model/account.ts";
 import { ConflictError, ValidationError } from "../model/errors.ts";
 import type { PasswordHasher } from "./password_hasher.ts";
 import { checkNewPassword, normalizePassword } from "./password_policy.ts";
+import { emitNotification } from "../notifications/emit.ts";
 
 /** Input of {@linkcode insertUser}. */
 export interface CreateUserInput {
@@ -63,5 +64,7 @@ export async function insertUser(
     throw e;
   }
   await users.setRoles(id, [...new Set(input.roles)]);
+  const fields = { username: input.username, displayName: input.displayName ?? null };
+  await emitNotification(tx, { type: "user.created", at: now, userId: id, fields });
   return id;
 }

@@ -73,10 +73,15 @@ export interface AccessCache {
 
 /** Creates empty caches. */
 export function createAccessCache(maxEntries = 50_000): AccessCache {
-  const sessions = new TtlCache<string, CachedSession>({ ttlMs: CACHE_TTL_MS.session, maxEntries });
-  const apiKeys = new TtlCache<string, CachedApiKey>({ ttlMs: CACHE_TTL_MS.apiKey, maxEntries });
-  const access = new TtlCache<string, CachedAccess>({ ttlMs: CACHE_TTL_MS.access, maxEntries });
-  const profiles = new TtlCache<string, User>({ ttlMs: CACHE_TTL_MS.profile, maxEntries });
+  const ttl = (kind: keyof typeof CACHE_TTL_MS, name: string) => ({
+    ttlMs: CACHE_TTL_MS[kind],
+    maxEntries,
+    name,
+  });
+  const sessions = new TtlCache<string, CachedSession>(ttl("session", "session"));
+  const apiKeys = new TtlCache<string, CachedApiKey>(ttl("apiKey", "api_key"));
+  const access = new TtlCache<string, CachedAccess>(ttl("access", "access"));
+  const profiles = new TtlCache<string, User>(ttl("profile", "profile"));
   let gen = 0;
   const cache: AccessCache = {
     sessions,

@@ -24,6 +24,7 @@ import type { PasswordHasher } from "./password_hasher.ts";
 import { checkNewPassword, normalizePassword } from "./password_policy.ts";
 import { transact } from "./transact.ts";
 import { insertUser, isUniqueViolation } from "./_create_user.ts";
+import { emitNotification } from "../notifications/emit.ts";
 
 /** Dependencies of {@linkcode createAccountService}. */
 export interface AccountServiceDeps {
@@ -33,14 +34,16 @@ export interface AccountServiceDeps {
   hasher: PasswordHasher;
   audit: AuditService;
   throttle: LoginThrottle;
-  /** Open registration (`REVENGE_OPEN_REGISTRATION`). */
-  registration: { enabled: boolean; roles: string[] };
+  /** Open registration: the runtime setting, else `REVENGE_OPEN_REGISTRATION` (read per call). */
+  registration: { enabled: () => Promise<boolean>; roles: string[] };
 }
 
 /** Profile fields a user may change themself. */
 export interface ProfileChanges {
   displayName?: string | null;
   email?: string | null;
+  /** The web UI language (`en`, `de`); null: the browser's. */
+  language?: string | null;
 }
 
 /** The self-service account service. */
@@ -137,6 +140,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
           targetId: user.id,
           details: { outcome: "changed", endedSessions: ended.length },
         });
+        const fields = { username: user.username, clientIp: ctx.clientIp, how: "changed" };
+        await emitNotification(tx, { type: "auth.password_changed", userId: user.id, fields });
         if (ended.length) {
           await audit.record(tx, ctx, {
             action: "session.revoked",
@@ -149,7 +154,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     },
 
     async register(input, ctx) {
-      if (!deps.registration.enabled) {
+      if (!(await deps.registration.enabled())) {
         throw new ForbiddenError("Registration is closed; ask an administrator for an account.");
       }
       const id = await transact(sql, cache, async (tx) => {

@@ -44,6 +44,13 @@ export const authConfig = defineSection("auth", "Accounts, sessions and the audi
     default: 2,
     doc: "argon2id passes (min. 2); raising it re-hashes each password at its next login.",
   },
+  streamTokenTtlSec: {
+    env: "REVENGE_STREAM_TOKEN_TTL_SEC",
+    schema: duration("s", 60),
+    default: 21600,
+    doc: "Lifetime of the stream tokens that media URLs carry (bound to one user and one file; " +
+      "seconds, or a duration; default 6 hours).",
+  },
   secretKey: {
     env: "REVENGE_SECRET_KEY",
     schema: matching(

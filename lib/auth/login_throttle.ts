@@ -28,6 +28,7 @@
  * unthrottled with a warning: an outage of the limiter must not become an
  * outage of logins.
  */
+import { rateLimitHits } from "../observability/metrics.ts";
 import { RateLimitedError } from "../model/errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { BackoffPolicy, RateLimitStore } from "../model/rate_limit.ts";
@@ -139,6 +140,7 @@ export function createLoginThrottle(store: RateLimitStore, logger: Logger): Logi
       }
       if (!ip.allowed || !acc!.allowed) {
         const wait = ip.allowed ? acc!.retryAfterSeconds : ip.retryAfterSeconds;
+        rateLimitHits.inc({ limiter: "login" });
         throw new RateLimitedError(
           `Too many failed logins; try again in ${wait} second${wait === 1 ? "" : "s"}.`,
           wait,

@@ -14,6 +14,7 @@
  * device, nor clear the account's back-off). Wrong codes back off per user
  * and per token (`mfa_throttle.ts`).
  */
+import { countAuthAttempt } from "../observability/metrics.ts";
 import type { Sql } from "../db/client.ts";
 import { createMfaPendingLoginRepo } from "../db/mfa_pending_login_repo.ts";
 import { createMfaRepo } from "../db/mfa_repo.ts";
@@ -40,6 +41,7 @@ import type { MfaThrottle } from "./mfa_throttle.ts";
 import { completeLogin, type OpenedSession } from "./_complete_login.ts";
 import { hashToken, looksLike, newToken } from "./tokens.ts";
 import { transact } from "./transact.ts";
+import { emitNotification } from "../notifications/emit.ts";
 
 /** How long a pending login waits for its second factor. */
 export const MFA_PENDING_TTL_MS = 5 * 60_000;
@@ -152,65 +154,70 @@ export function createMfaLogin(deps: MfaLoginDeps): MfaLogin {
       return { ...options };
     },
 
-    async verify(input, ctx, options = {}) {
-      if (!looksLike(input.mfaToken, "mfa")) throw new UnauthorizedError(EXPIRED);
-      const hash = hashToken(input.mfaToken);
-      const pending = await createMfaPendingLoginRepo(sql).byTokenHash(hash);
-      if (!pending || pending.expiresAt.getTime() <= clock.now().getTime()) {
-        throw new UnauthorizedError(EXPIRED);
-      }
-      const user = await createUserRepo(sql).byId(pending.userId);
-      if (!user || user.disabled) throw new UnauthorizedError(EXPIRED);
-      const target = { targetType: "user" as const, targetId: user.id };
-      const attempt = await deps.mfaThrottle.begin(user.id, pending.id).catch(async (e) => {
-        if (e instanceof RateLimitedError) {
-          await audit.record(sql, anonymous(ctx), {
-            action: "auth.mfa.throttled",
-            ...target,
-            details: { method: input.method, purpose: "login", retryAfter: e.retryAfterSeconds },
-          });
+    verify(input, ctx, options = {}) {
+      return countAuthAttempt("mfa", async () => {
+        if (!looksLike(input.mfaToken, "mfa")) throw new UnauthorizedError(EXPIRED);
+        const hash = hashToken(input.mfaToken);
+        const pending = await createMfaPendingLoginRepo(sql).byTokenHash(hash);
+        if (!pending || pending.expiresAt.getTime() <= clock.now().getTime()) {
+          throw new UnauthorizedError(EXPIRED);
         }
-        throw e;
-      });
-      let done;
-      try {
-        done = await transact(sql, cache, async (tx, invalidate) => {
-          const taken = await createMfaPendingLoginRepo(tx).take(hash);
-          if (!taken || taken.expiresAt.getTime() <= clock.now().getTime()) throw new Gone();
-          const scope = { pendingLoginId: taken.id, ctx };
-          if (!await verifyProof(factors, tx, user.id, input, scope)) throw new Refused();
-          const actor = { ...ctx, actorId: user.id, actorName: user.username };
-          if (input.method === "backup_code") {
-            const left = (await createMfaRepo(tx).state(user.id)).backupCodes.remaining;
-            await audit.record(tx, actor, {
-              action: "mfa.backup_code.used",
+        const user = await createUserRepo(sql).byId(pending.userId);
+        if (!user || user.disabled) throw new UnauthorizedError(EXPIRED);
+        const target = { targetType: "user" as const, targetId: user.id };
+        const attempt = await deps.mfaThrottle.begin(user.id, pending.id).catch(async (e) => {
+          if (e instanceof RateLimitedError) {
+            await audit.record(sql, anonymous(ctx), {
+              action: "auth.mfa.throttled",
               ...target,
-              details: { purpose: "login", remaining: left },
+              details: { method: input.method, purpose: "login", retryAfter: e.retryAfterSeconds },
             });
           }
-          return await completeLogin(tx, invalidate, deps, {
-            user,
-            ctx,
-            previousToken: options.previousToken,
-            trustedDevice: pending.deviceNonce !== null,
-            mfaMethod: input.method,
+          throw e;
+        });
+        let done;
+        try {
+          done = await transact(sql, cache, async (tx, invalidate) => {
+            const taken = await createMfaPendingLoginRepo(tx).take(hash);
+            if (!taken || taken.expiresAt.getTime() <= clock.now().getTime()) throw new Gone();
+            const scope = { pendingLoginId: taken.id, ctx };
+            if (!await verifyProof(factors, tx, user.id, input, scope)) throw new Refused();
+            const actor = { ...ctx, actorId: user.id, actorName: user.username };
+            if (input.method === "backup_code") {
+              const left = (await createMfaRepo(tx).state(user.id)).backupCodes.remaining;
+              await audit.record(tx, actor, {
+                action: "mfa.backup_code.used",
+                ...target,
+                details: { purpose: "login", remaining: left },
+              });
+            }
+            return await completeLogin(tx, invalidate, deps, {
+              user,
+              ctx,
+              previousToken: options.previousToken,
+              trustedDevice: pending.deviceNonce !== null,
+              mfaMethod: input.method,
+            });
           });
+        } catch (e) {
+          if (e instanceof Gone) throw new UnauthorizedError(EXPIRED);
+          if (!(e instanceof Refused)) throw e;
+          await audit.record(sql, anonymous(ctx), {
+            action: "auth.mfa.failed",
+            ...target,
+            details: { method: input.method, purpose: "login", reason: "wrong or used code" },
+          });
+          // The password was right: worth telling the user.
+          const fields = { username: user.username, clientIp: ctx.clientIp, reason: "wrong code" };
+          await emitNotification(sql, { type: "auth.login_failed", userId: user.id, fields });
+          throw new UnauthorizedError(REFUSED);
+        }
+        await attempt.succeeded();
+        await deps.throttle.succeeded(user.username, pending.clientIp, {
+          device: pending.deviceNonce ?? undefined,
         });
-      } catch (e) {
-        if (e instanceof Gone) throw new UnauthorizedError(EXPIRED);
-        if (!(e instanceof Refused)) throw e;
-        await audit.record(sql, anonymous(ctx), {
-          action: "auth.mfa.failed",
-          ...target,
-          details: { method: input.method, purpose: "login", reason: "wrong or used code" },
-        });
-        throw new UnauthorizedError(REFUSED);
-      }
-      await attempt.succeeded();
-      await deps.throttle.succeeded(user.username, pending.clientIp, {
-        device: pending.deviceNonce ?? undefined,
+        return { ...done, deviceToken: await deps.deviceTokens.issue(user.username) };
       });
-      return { ...done, deviceToken: await deps.deviceTokens.issue(user.username) };
     },
   };
 }

@@ -52,6 +52,7 @@ import { guardUserTarget } from "./target_guard.ts";
 import { newTotpSecret, totpEnrolment, totpStep } from "./totp.ts";
 import { transact } from "./transact.ts";
 import type { FreshAuth } from "./_fresh_auth.ts";
+import { emitNotification } from "../notifications/emit.ts";
 
 /** Dependencies of {@linkcode createMfaService}. */
 export interface MfaServiceDeps {
@@ -116,6 +117,11 @@ const required = (state: MfaState) =>
 export function createMfaService(deps: MfaServiceDeps): MfaService {
   const { sql, clock, cache, audit, box } = deps;
   const state = (userId: string) => createMfaRepo(sql).state(userId);
+  const mfaEnabledEvent = (p: Principal, how: string) => ({
+    type: "auth.mfa_enabled" as const,
+    userId: p.userId,
+    fields: { username: p.username ?? null, method: how },
+  });
   const userEvent = (principal: Principal) => ({
     targetType: "user" as const,
     targetId: principal.userId,
@@ -182,6 +188,7 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
         await createSessionRepo(tx).markMfa(sessionId, "totp", now);
         invalidate({ kind: "user", id: principal.userId });
         await audit.record(tx, ctx, { action: "mfa.totp.enabled", ...userEvent(principal) });
+        await emitNotification(tx, mfaEnabledEvent(principal, "totp"));
         return true;
       });
       if (!ok) {
@@ -271,6 +278,7 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
           await createMfaRepo(tx).setEnabled(principal.userId, true);
           invalidate({ kind: "user", id: principal.userId });
           await audit.record(tx, ctx, { action: "mfa.enabled", ...userEvent(principal) });
+          await emitNotification(tx, mfaEnabledEvent(principal, "switch"));
         });
       }
       return mfaStatus(await state(principal.userId));

@@ -14,6 +14,7 @@
  * each other); a right code clears both counts. A store outage lets codes
  * through unthrottled with a warning, like logins.
  */
+import { rateLimitHits } from "../observability/metrics.ts";
 import { RateLimitedError } from "../model/errors.ts";
 import type { BackoffPolicy, RateLimitStore } from "../model/rate_limit.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -73,6 +74,7 @@ export function createMfaThrottle(store: RateLimitStore, logger: Logger): MfaThr
       const refused = !user.allowed ? user : token && !token.allowed ? token : undefined;
       if (refused) {
         const wait = refused.retryAfterSeconds;
+        rateLimitHits.inc({ limiter: "mfa" });
         throw new RateLimitedError(
           `Too many wrong codes; try again in ${wait} second${wait === 1 ? "" : "s"}.`,
           wait,

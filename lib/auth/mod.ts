@@ -21,7 +21,10 @@ import { createRbacService, type RbacService } from "./rbac_service.ts";
 import { createSessionService, type SessionService } from "./session_service.ts";
 import { createSetupService, type SetupService } from "./setup_service.ts";
 import { createUserService, type UserService } from "./user_service.ts";
-import { createSecretBox } from "./secret_box.ts";
+import { createSecretBox, type SecretBox } from "./secret_box.ts";
+import { createRadarrInstanceRepo } from "../db/radarr_instance_repo.ts";
+import { createNotificationAgentRepo } from "../db/notification_agent_repo.ts";
+import { createStreamTokens, type StreamTokens } from "./stream_tokens.ts";
 import { createSecondFactors } from "./mfa_factors.ts";
 import { createMfaThrottle } from "./mfa_throttle.ts";
 import { createMfaLogin, type MfaLogin } from "./mfa_login.ts";
@@ -29,12 +32,18 @@ import { createMfaService, type MfaService } from "./mfa_service.ts";
 import { createFreshAuth } from "./_fresh_auth.ts";
 import { createPasskeyService, type PasskeyService } from "./passkey_service.ts";
 import { createPasskeyLogin, type PasskeyLogin } from "./passkey_login.ts";
+import {
+  createServerSettingsService,
+  type ServerSettingsService,
+} from "./server_settings_service.ts";
 
 /** Settings of the auth domain, from the configuration. */
 export interface AuthSettings {
   argon2: Argon2Params;
   sessionIdleSec: number;
   sessionMaxSec: number;
+  /** Lifetime of stream tokens; default 6 hours (`stream_tokens.ts`). */
+  streamTokenTtlSec?: number;
   openRegistration: boolean;
   /** Where the key that encrypts TOTP secrets comes from (see `secret_box.ts`). */
   secretKey?: string;
@@ -56,6 +65,8 @@ export interface AuthDeps {
 
 /** Every auth service. */
 export interface AuthServices {
+  /** Server settings an administrator changes at run time (open registration). */
+  serverSettings: ServerSettingsService;
   authenticator: Authenticator;
   setup: SetupService;
   sessions: SessionService;
@@ -73,12 +84,28 @@ export interface AuthServices {
   passkeys: PasskeyService;
   /** Logging in with a passkey, alone or as the second step. */
   passkeyLogin: PasskeyLogin;
+  /** The credentials media URLs carry: one user, one file, a few hours. */
+  streamTokens: StreamTokens;
+  /** Seals secrets at rest with the MFA key (notification agents' tokens use it too). */
+  secretBox: SecretBox;
   /**
    * Loads the device-cookie key, listens for invalidations and starts
    * housekeeping; call after migrations, before serving logins.
    */
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * How many secrets are sealed with the key of a fingerprint, of every kind
+ * (TOTP secrets, Radarr API keys, notification agents' secrets): a key may
+ * take over only when none is.
+ */
+export function sealedWith(sql: Sql): (keyId: string) => Promise<number> {
+  return async (keyId) =>
+    await createMfaRepo(sql).countTotpByKey(keyId) +
+    await createRadarrInstanceRepo(sql).countByKey(keyId) +
+    await createNotificationAgentRepo(sql).countByKey(keyId);
 }
 
 /** Builds the auth services. */
@@ -94,10 +121,15 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
   const base = { sql, clock, cache, hasher, audit };
   const throttle = createLoginThrottle(deps.rateLimitStore, logger);
   const deviceTokens = createDeviceTokens({ settings: createServerSettingsRepo(sql), clock });
+  const streamTokens = createStreamTokens({
+    settings: createServerSettingsRepo(sql),
+    clock,
+    ttlSec: settings.streamTokenTtlSec,
+  });
   const box = createSecretBox({
     source: { key: settings.secretKey, keyFile: settings.secretKeyFile, dataDir: settings.dataDir },
     settings: createServerSettingsRepo(sql),
-    sealedWith: (keyId) => createMfaRepo(sql).countTotpByKey(keyId),
+    sealedWith: sealedWith(sql),
     clock,
     logger,
   });
@@ -125,14 +157,24 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
     logger,
     lastUseFlushMs: settings.lastUseFlushMs,
   });
+  const serverSettings = createServerSettingsService({
+    sql,
+    clock,
+    audit,
+    openRegistration: settings.openRegistration,
+  });
   return {
     authenticator,
+    serverSettings,
     setup: createSetupService({ ...base, sessions }),
     sessions,
     accounts: createAccountService({
       ...base,
       throttle,
-      registration: { enabled: settings.openRegistration, roles: ["user"] },
+      registration: {
+        enabled: async () => (await serverSettings.openRegistration()).value,
+        roles: ["user"],
+      },
     }),
     users: createUserService(base),
     rbac: createRbacService({ sql, clock, cache, audit }),
@@ -152,8 +194,11 @@ export function createAuthServices(deps: AuthDeps): AuthServices {
       deviceTokens,
       mfaLogin,
     }),
+    streamTokens,
+    secretBox: box,
     async start() {
       await deviceTokens.start();
+      await streamTokens.start();
       await mfa.start();
       await authenticator.start();
       // Make the dummy hash now, so the first unknown-user login is not slower than others.

@@ -29,6 +29,7 @@ export const module = defineModule({
         argon2: { memoryKiB: s.argon2MemoryKib, timeCost: s.argon2TimeCost },
         sessionIdleSec: s.sessionIdleSec,
         sessionMaxSec: s.sessionMaxSec,
+        streamTokenTtlSec: s.streamTokenTtlSec,
         openRegistration: s.openRegistration,
         secretKey: s.secretKey,
         secretKeyFile: s.secretKeyFile,

@@ -13,6 +13,7 @@
  * Guessing needs no throttle here: every attempt needs a fresh single-use
  * challenge and a signature only the key can make.
  */
+import { countAuthAttempt } from "../observability/metrics.ts";
 import type { Sql } from "../db/client.ts";
 import { createUserRepo } from "../db/user_repo.ts";
 import type { AuditContext } from "../model/account.ts";
@@ -76,44 +77,46 @@ export function createPasskeyLogin(deps: PasskeyLoginDeps): PasskeyLogin {
           options,
         );
       }
-      let failure: { reason: string; userId?: string } | undefined;
-      let done;
-      try {
-        done = await transact(sql, cache, async (tx, invalidate) => {
-          const r = await verifyAssertion(deps, tx, {
-            assertion: input.assertion,
-            rp,
-            scope: { purpose: "login" },
-            ctx,
+      return countAuthAttempt("passkey", async () => {
+        let failure: { reason: string; userId?: string } | undefined;
+        let done;
+        try {
+          done = await transact(sql, cache, async (tx, invalidate) => {
+            const r = await verifyAssertion(deps, tx, {
+              assertion: input.assertion,
+              rp,
+              scope: { purpose: "login" },
+              ctx,
+            });
+            if (!r.ok) {
+              failure = { reason: r.reason, userId: r.passkey?.userId };
+              throw new Refused();
+            }
+            const user = await createUserRepo(tx).byId(r.passkey.userId);
+            if (!user || user.disabled) {
+              failure = { reason: "user disabled or gone", userId: r.passkey.userId };
+              throw new Refused();
+            }
+            return await completeLogin(tx, invalidate, deps, {
+              user,
+              ctx,
+              previousToken: options.previousToken,
+              trustedDevice: false,
+              mfaMethod: "webauthn",
+            });
           });
-          if (!r.ok) {
-            failure = { reason: r.reason, userId: r.passkey?.userId };
-            throw new Refused();
-          }
-          const user = await createUserRepo(tx).byId(r.passkey.userId);
-          if (!user || user.disabled) {
-            failure = { reason: "user disabled or gone", userId: r.passkey.userId };
-            throw new Refused();
-          }
-          return await completeLogin(tx, invalidate, deps, {
-            user,
-            ctx,
-            previousToken: options.previousToken,
-            trustedDevice: false,
-            mfaMethod: "webauthn",
+        } catch (e) {
+          if (!(e instanceof Refused)) throw e;
+          await audit.record(sql, { ...ctx, actorId: null, actorName: null }, {
+            action: "auth.login.failed",
+            ...(failure?.userId ? { targetType: "user" as const, targetId: failure.userId } : {}),
+            details: { method: "webauthn", reason: failure?.reason },
           });
-        });
-      } catch (e) {
-        if (!(e instanceof Refused)) throw e;
-        await audit.record(sql, { ...ctx, actorId: null, actorName: null }, {
-          action: "auth.login.failed",
-          ...(failure?.userId ? { targetType: "user" as const, targetId: failure.userId } : {}),
-          details: { method: "webauthn", reason: failure?.reason },
-        });
-        throw new UnauthorizedError(REFUSED);
-      }
-      await deps.throttle.succeeded(done.user.username, ctx.clientIp);
-      return { ...done, deviceToken: await deps.deviceTokens.issue(done.user.username) };
+          throw new UnauthorizedError(REFUSED);
+        }
+        await deps.throttle.succeeded(done.user.username, ctx.clientIp);
+        return { ...done, deviceToken: await deps.deviceTokens.issue(done.user.username) };
+      });
     },
   };
 }

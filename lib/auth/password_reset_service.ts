@@ -2,9 +2,10 @@
  * One-time password reset links. An administrator creates a link for a user
  * (only the newest works; it expires after a day); whoever opens it sets a
  * new password, which ends all the user's sessions. The administrator never
- * learns or chooses the password. E-mail delivery of the link joins when the
- * notifications issue brings SMTP; until then the administrator passes the
- * link on.
+ * learns or chooses the password. The
+ * link is e-mailed to the user when an administrator's e-mail agent exists
+ * (the notifications module sets the mailer) and the link is absolute;
+ * otherwise, or when sending fails, the administrator passes it on.
  */
 import type { Sql } from "../db/client.ts";
 import { createPasswordResetRepo } from "../db/password_reset_repo.ts";
@@ -22,6 +23,7 @@ import { guardUserTarget } from "./target_guard.ts";
 import { hashToken, looksLike, newToken } from "./tokens.ts";
 import { transact } from "./transact.ts";
 import { OWN_PASSWORD } from "./user_service.ts";
+import { emitNotification } from "../notifications/emit.ts";
 
 /** How long a reset link works. */
 export const RESET_TTL_MS = 24 * 3_600_000;
@@ -41,7 +43,12 @@ export interface ResetLink {
   url: string;
   absolute: boolean;
   expiresAt: Date;
+  /** The link was e-mailed to the user (an e-mail agent exists and the link is absolute). */
+  emailed: boolean;
 }
+
+/** Sends a reset link by e-mail; false when it could not (no agent, no address, failure). */
+export type ResetMailer = (userId: string, url: string, expiresAt: Date) => Promise<boolean>;
 
 /** The password reset service. */
 export interface PasswordResetService {
@@ -57,6 +64,8 @@ export interface PasswordResetService {
   ): Promise<ResetLink>;
   /** Uses a link: sets the password and ends all sessions of the user. */
   reset(token: string, newPassword: string, ctx: AuditContext): Promise<void>;
+  /** Set by the notifications module, which brings SMTP: links are then e-mailed too. */
+  useMailer(mailer: ResetMailer): void;
 }
 
 const INVALID = "This reset link is invalid, used or expired; ask an administrator for a new one.";
@@ -64,7 +73,11 @@ const INVALID = "This reset link is invalid, used or expired; ask an administrat
 /** Creates the password reset service. */
 export function createPasswordResetService(deps: PasswordResetServiceDeps): PasswordResetService {
   const { sql, clock, cache, hasher, audit } = deps;
+  let mailer: ResetMailer | undefined;
   return {
+    useMailer(m) {
+      mailer = m;
+    },
     async createLink(principal, userId, baseUrl, ctx) {
       // As with setting it outright: one's own password changes with the current one.
       if (principal.userId === userId) throw new ConflictError(OWN_PASSWORD);
@@ -90,7 +103,10 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps): Pass
       });
       const path = `/reset-password?${new URLSearchParams({ token })}`;
       const url = baseUrl ? new URL(path, baseUrl).toString() : path;
-      return { token, url, absolute: baseUrl !== undefined, expiresAt };
+      const absolute = baseUrl !== undefined;
+      // A relative link in an e-mail leads nowhere: only an absolute one is sent.
+      const emailed = absolute && mailer ? await mailer(userId, url, expiresAt) : false;
+      return { token, url, absolute, expiresAt, emailed };
     },
 
     async reset(token, newPassword, ctx) {
@@ -114,6 +130,8 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps): Pass
           targetId: user.id,
           details: { by: "reset link", endedSessions: ended.length },
         });
+        const fields = { username: user.username, clientIp: ctx.clientIp, how: "reset link" };
+        await emitNotification(tx, { type: "auth.password_changed", userId: user.id, fields });
       });
     },
   };

@@ -11,6 +11,7 @@
  * `mfa_login.ts` completes; the device token and the throttle's success wait
  * for that step.
  */
+import { countAuthAttempt } from "../observability/metrics.ts";
 import type { Queryable, Sql } from "../db/client.ts";
 import { createSessionRepo } from "../db/session_repo.ts";
 import { createUserRepo } from "../db/user_repo.ts";
@@ -35,6 +36,7 @@ import { guardUserTarget } from "./target_guard.ts";
 import { transact } from "./transact.ts";
 import type { LoginSuccess, MfaLogin } from "./mfa_login.ts";
 import { completeLogin, type OpenedSession, openSession, sessionInfo } from "./_complete_login.ts";
+import { emitNotification } from "../notifications/emit.ts";
 
 export { type OpenedSession, sessionInfo };
 
@@ -114,6 +116,12 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         trustedDevice: f.trustedDevice,
       },
     });
+    const fields = { username: f.username.slice(0, 64), clientIp: ctx.clientIp, reason: f.reason };
+    await emitNotification(sql, {
+      type: "auth.login_failed",
+      userId: f.userId ?? undefined,
+      fields,
+    });
   }
 
   async function fail(
@@ -125,72 +133,82 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   }
 
   return {
-    async login(input, ctx, options = {}) {
-      const { previousToken } = options;
-      // Checked against the name typed, before anything is looked up: a token for another
-      // account, or a forged one, is no token at all.
-      const device = await deviceTokens.verify(options.deviceToken, input.username);
-      const trustedDevice = device !== undefined;
-      const attempt = await throttle.begin(input.username, ctx.clientIp, { device }).catch(
-        async (e) => {
-          // A refused attempt is still an authentication event worth a trace.
-          if (e instanceof RateLimitedError) {
-            await audit.record(sql, { ...ctx, actorId: null, actorName: null }, {
-              action: "auth.login.throttled",
-              targetType: "user",
-              targetId: null,
-              details: {
-                username: input.username.slice(0, 64),
-                retryAfter: e.retryAfterSeconds,
-                trustedDevice,
-              },
-            });
+    login(input, ctx, options = {}) {
+      return countAuthAttempt("password", async () => {
+        const { previousToken } = options;
+        // Checked against the name typed, before anything is looked up: a token for another
+        // account, or a forged one, is no token at all.
+        const device = await deviceTokens.verify(options.deviceToken, input.username);
+        const trustedDevice = device !== undefined;
+        const attempt = await throttle.begin(input.username, ctx.clientIp, { device }).catch(
+          async (e) => {
+            // A refused attempt is still an authentication event worth a trace.
+            if (e instanceof RateLimitedError) {
+              await audit.record(sql, { ...ctx, actorId: null, actorName: null }, {
+                action: "auth.login.throttled",
+                targetType: "user",
+                targetId: null,
+                details: {
+                  username: input.username.slice(0, 64),
+                  retryAfter: e.retryAfterSeconds,
+                  trustedDevice,
+                },
+              });
+            }
+            throw e;
+          },
+        );
+        const password = normalizePassword(input.password);
+        // Only a well-formed name is looked up: the database's lower() may fold
+        // non-ASCII look-alikes ("admİn") onto a real name that the throttle's
+        // key, above, keeps apart, which would reset the account's delay.
+        const user = passwordLengthOk(password) && USERNAME_PATTERN.test(input.username)
+          ? await createUserRepo(sql).byUsername(input.username)
+          : undefined;
+        if (!user) {
+          await hasher.verifyDummy(password);
+          return fail(ctx, {
+            username: input.username,
+            userId: null,
+            reason: "unknown user or invalid password length",
+            trustedDevice,
+          });
+        }
+        const failure = { username: input.username, userId: user.id, trustedDevice };
+        if (!await hasher.verify(user.passwordHash, password)) {
+          return fail(ctx, { ...failure, reason: "wrong password" });
+        }
+        if (user.disabled) return fail(ctx, { ...failure, reason: "account disabled" });
+        const rehash = hasher.needsRehash(user.passwordHash) ? await hasher.hash(password) : null;
+        const gate = await deps.mfaLogin.challenge(user, ctx, { deviceNonce: device });
+        if (gate.challenge) {
+          // The password is right whatever follows: its new hash need not wait for the code.
+          if (rehash) {
+            await createUserRepo(sql).setPasswordHash(user.id, rehash, clock.now(), false);
           }
-          throw e;
-        },
-      );
-      const password = normalizePassword(input.password);
-      // Only a well-formed name is looked up: the database's lower() may fold
-      // non-ASCII look-alikes ("admİn") onto a real name that the throttle's
-      // key, above, keeps apart, which would reset the account's delay.
-      const user = passwordLengthOk(password) && USERNAME_PATTERN.test(input.username)
-        ? await createUserRepo(sql).byUsername(input.username)
-        : undefined;
-      if (!user) {
-        await hasher.verifyDummy(password);
-        return fail(ctx, {
-          username: input.username,
-          userId: null,
-          reason: "unknown user or invalid password length",
-          trustedDevice,
-        });
-      }
-      const failure = { username: input.username, userId: user.id, trustedDevice };
-      if (!await hasher.verify(user.passwordHash, password)) {
-        return fail(ctx, { ...failure, reason: "wrong password" });
-      }
-      if (user.disabled) return fail(ctx, { ...failure, reason: "account disabled" });
-      const rehash = hasher.needsRehash(user.passwordHash) ? await hasher.hash(password) : null;
-      const gate = await deps.mfaLogin.challenge(user, ctx, { deviceNonce: device });
-      if (gate.challenge) {
-        // The password is right whatever follows: its new hash need not wait for the code.
-        if (rehash) await createUserRepo(sql).setPasswordHash(user.id, rehash, clock.now(), false);
-        return { mfaRequired: true, ...gate.challenge };
-      }
-      await attempt.succeeded();
-      const deviceToken = await deviceTokens.issue(user.username);
-      const done = await transact(
-        sql,
-        cache,
-        (tx, invalidate) =>
-          completeLogin(tx, invalidate, deps, { user, ctx, previousToken, rehash, trustedDevice }),
-      );
-      return {
-        mfaRequired: false,
-        ...done,
-        deviceToken,
-        ...(gate.enrolmentRequired ? { mfaEnrolmentRequired: true } : {}),
-      };
+          return { mfaRequired: true, ...gate.challenge };
+        }
+        await attempt.succeeded();
+        const deviceToken = await deviceTokens.issue(user.username);
+        const done = await transact(
+          sql,
+          cache,
+          (tx, invalidate) =>
+            completeLogin(tx, invalidate, deps, {
+              user,
+              ctx,
+              previousToken,
+              rehash,
+              trustedDevice,
+            }),
+        );
+        return {
+          mfaRequired: false,
+          ...done,
+          deviceToken,
+          ...(gate.enrolmentRequired ? { mfaEnrolmentRequired: true } : {}),
+        };
+      });
     },
 
     open,

@@ -3,6 +3,7 @@
  * The TTL is a backstop: entries are normally dropped at once by
  * invalidations; the TTL bounds staleness if an invalidation is ever missed.
  */
+import { cacheLookup } from "../observability/metrics.ts";
 
 /** Options for {@linkcode TtlCache}. */
 export interface TtlCacheOptions {
@@ -10,6 +11,8 @@ export interface TtlCacheOptions {
   maxEntries: number;
   /** Monotonic milliseconds; injectable for tests. */
   now?: () => number;
+  /** Counts look-ups in `revenge_cache_{hits,misses}_total` under this name. */
+  name?: string;
 }
 
 /** A TTL cache. Iteration order is insertion order, so the oldest entry is evicted first. */
@@ -18,22 +21,23 @@ export class TtlCache<K, V> {
   #ttl: number;
   #max: number;
   #now: () => number;
+  #name: string | undefined;
 
   constructor(options: TtlCacheOptions) {
     this.#ttl = options.ttlMs;
     this.#max = options.maxEntries;
     this.#now = options.now ?? (() => performance.now());
+    this.#name = options.name;
   }
 
   /** The live value of `key`, if any. */
   get(key: K): V | undefined {
     const e = this.#map.get(key);
-    if (!e) return undefined;
-    if (e.until <= this.#now()) {
-      this.#map.delete(key);
-      return undefined;
-    }
-    return e.value;
+    const live = e !== undefined && e.until > this.#now();
+    if (this.#name) cacheLookup(this.#name, live);
+    if (live) return e.value;
+    if (e) this.#map.delete(key);
+    return undefined;
   }
 
   /** Stores `value` for the TTL. */

@@ -106,10 +106,18 @@ function fileValues(
   const byPath = new Map<string, unknown>();
   const legacy = new Map<string, string>();
   const known = new Set<string>();
+  // A flat name belongs to the first section that has the key (or names it
+  // as its `legacy`): later sections with a key of the same name (the metrics
+  // listener's `port`) never take over an older file's `port`.
   for (const s of sections) {
     for (const [k, spec] of Object.entries(s.keys)) {
       known.add(`${s.name}.${k}`);
-      legacy.set(spec.legacy ?? k, `${s.name}.${k}`);
+      if (spec.legacy) legacy.set(spec.legacy, `${s.name}.${k}`);
+    }
+  }
+  for (const s of sections) {
+    for (const k of Object.keys(s.keys)) {
+      if (!legacy.has(k)) legacy.set(k, `${s.name}.${k}`);
     }
   }
   const allowed = () => [...known].join(", ");

@@ -43,6 +43,31 @@ export function createCollectionRepo(db: Queryable) {
       if (c.movieCount === 0 && !(c.kind === "manual" && !members)) return null;
       return c;
     },
+    /**
+     * The collections with at least one film the caller may see and that is
+     * available, by name, with the count of those films.
+     */
+    async list(v: Viewer, limit: number, offset: number): Promise<[CollectionRecord[], number]> {
+      // The members first (a TMDb collection's films, a manual one's list), each film once:
+      // few films belong to collections, so this stays small even on a large server.
+      const rows = await db<(CollectionRecord & { total: number })[]>`
+        with members as (
+          select m.collection_id as cid, m.id as mid from movies m
+            where m.collection_id is not null and ${visibleTo(db, v.access)}
+              and ${availableFilm(db)}
+          union
+          select cm.collection_id, m.id from collection_movies cm join movies m on m.id = cm.movie_id
+            where ${visibleTo(db, v.access)} and ${availableFilm(db)}
+        )
+        select c.id, c.name, c.overview, c.poster_path as "posterPath",
+          c.backdrop_path as "backdropPath", c.tmdb_id as "tmdbId", c.kind,
+          count(*)::int as "movieCount", count(*) over ()::int as total
+        from collections c join members on members.cid = c.id
+        group by c.id
+        order by lower(c.name), c.id
+        limit ${limit} offset ${offset}`;
+      return [rows.map(({ total: _t, ...c }) => c), rows[0]?.total ?? 0];
+    },
   };
 }
 

@@ -11,7 +11,7 @@
  *   `kill -9` of Revenge does not leave it orphaned for long;
  * - if it dies, it is restarted with back-off; `stop()` shuts it down fast.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import postgres from "postgres";
 import type { Logger } from "../observability/logger.ts";
 import {
@@ -167,6 +167,32 @@ export async function createEmbeddedPostgres(
       await stopProcess(proc.pid, proc.status, log);
     },
   };
+}
+
+/**
+ * The connection of an embedded server already running on `dataDir` (a
+ * running Revenge's), or undefined when none is: its `postmaster.pid` names a
+ * live postgres on this data folder that reports "ready". Backups connect to
+ * it instead of starting a second server on the same folder.
+ */
+export async function runningEmbeddedConnection(
+  dataDir: string,
+  database = "revenge",
+): Promise<EmbeddedConnection | undefined> {
+  const root = join(resolve(dataDir), "postgres");
+  const pgdata = join(root, "data");
+  let lines: string[];
+  try {
+    lines = (await Deno.readTextFile(join(pgdata, "postmaster.pid"))).split("\n");
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const cmd = Number.isInteger(pid) && pid > 0 ? processCommandLine(pid) : undefined;
+  if (!cmd?.includes("postgres") || !cmd.includes(pgdata) || isZombie(pid)) return undefined;
+  if (lines[7]?.trim() !== "ready") return undefined;
+  const password = (await Deno.readTextFile(join(root, "password"))).trim();
+  return { host: join(root, "run"), port: PORT, database, username: USER, password };
 }
 
 function processCommandLine(pid: number): string | undefined {

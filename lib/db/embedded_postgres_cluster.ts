@@ -94,8 +94,12 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** The npm package ships its shared-library symlinks as a JSON list; create them once. */
-async function hydrateLibrarySymlinks(): Promise<void> {
+/**
+ * The npm package ships its shared-library symlinks as a JSON list; create
+ * them once. Image builds call it as root (`scripts/prepare_embedded_pg.ts`),
+ * because the server's own user may not write to the installed app.
+ */
+export async function hydrateLibrarySymlinks(): Promise<void> {
   const pkg = resolve(dirname(POSTGRES), "..", "..");
   let links: { source: string; target: string }[];
   try {
@@ -239,4 +243,21 @@ async function initCluster(
     await Deno.remove(pgdata, { recursive: true }).catch(() => {});
     throw new EmbeddedPostgresError(`initdb failed: ${stderr.split("\n").at(-1) ?? ""}`);
   }
+}
+
+/** The major version of the embedded server's binaries (`postgres --version`). */
+export async function embeddedServerMajor(): Promise<number> {
+  await hydrateLibrarySymlinks();
+  const out = await new Deno.Command(POSTGRES, {
+    args: ["--version"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+    env: { LC_ALL: "C" },
+  }).output().catch((e) => {
+    throw new EmbeddedPostgresError(`cannot run ${POSTGRES}: ${e.message}`, { cause: e });
+  });
+  const m = /\)\s+(\d+)/.exec(new TextDecoder().decode(out.stdout));
+  if (!out.success || !m) throw new EmbeddedPostgresError(`cannot tell the version of ${POSTGRES}`);
+  return Number(m[1]);
 }

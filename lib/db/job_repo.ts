@@ -68,6 +68,34 @@ export function createJobRepo(db: Queryable) {
       return rows[0]?.id ?? null;
     },
 
+    /**
+     * Inserts many jobs in one statement; those whose unique key is held by an
+     * unfinished job (or by an earlier one in the list) are skipped. Returns
+     * how many were inserted.
+     */
+    async insertMany(jobs: NewJob[]): Promise<number> {
+      if (!jobs.length) return 0;
+      const rows = jobs.map((j) => ({
+        kind: j.kind,
+        queue: j.queue,
+        payload: j.payload,
+        priority: j.priority,
+        run_at: j.runAt?.toISOString() ?? null,
+        max_attempts: j.maxAttempts,
+        unique_key: j.uniqueKey,
+      }));
+      const result = await db`
+        insert into jobs (kind, queue, payload, priority, run_at, max_attempts, unique_key)
+        select r.kind, r.queue, r.payload, r.priority, coalesce(r.run_at, now()), r.max_attempts,
+               r.unique_key
+        from jsonb_to_recordset(${db.json(rows as never)}::jsonb) as r(
+          kind text, queue text, payload jsonb, priority integer, run_at timestamptz,
+          max_attempts integer, unique_key text)
+        on conflict (unique_key) where unique_key is not null
+          and state in ('available', 'running', 'retryable') do nothing`;
+      return result.count;
+    },
+
     /** The unfinished job holding `uniqueKey`, if any. */
     async findActiveByUniqueKey(uniqueKey: string): Promise<string | null> {
       const rows = await db<{ id: string }[]>`

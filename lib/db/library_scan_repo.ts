@@ -4,6 +4,7 @@
  * a scan runs, and frozen into the row when it ends.
  */
 import type { Queryable } from "./client.ts";
+import { libraryScanDuration } from "../observability/metrics.ts";
 import type { ScanMessage, ScanReason, ScanStatus } from "../model/library.ts";
 
 interface Row {
@@ -186,7 +187,9 @@ export function createLibraryScanRepo(q: Queryable) {
         where s.id = ${id} and s.state = 'running' and s.walk_done
           and not exists (select 1 from movie_files f
                           where f.scan_id = s.id and f.probe_state = 'pending')
-        returning s.id`;
+        returning extract(epoch from (s.finished_at - coalesce(s.started_at, s.created_at)))::float8
+          as seconds`;
+      if (rows.length) libraryScanDuration.observe({ result: "done" }, Number(rows[0].seconds));
       return rows.length > 0;
     },
 
@@ -197,7 +200,7 @@ export function createLibraryScanRepo(q: Queryable) {
       message: string,
       now: Date,
     ): Promise<void> {
-      await q`
+      const rows = await q`
         update library_scans s set state = 'idle', phase = 'done', outcome = ${outcome},
           walk_done = true, finished_at = ${now},
           messages = messages || ${q.json([{ level: "warning", text: message }] as never)}::jsonb,
@@ -206,7 +209,10 @@ export function createLibraryScanRepo(q: Queryable) {
                     where f.scan_id = s.id and f.probe_state = 'ready'),
           failed = (select count(*) from movie_files f
                     where f.scan_id = s.id and f.probe_state = 'failed')
-        where s.id = ${id} and s.state <> 'idle'`;
+        where s.id = ${id} and s.state <> 'idle'
+        returning extract(epoch from (s.finished_at - coalesce(s.started_at, s.created_at)))::float8
+          as seconds`;
+      if (rows.length) libraryScanDuration.observe({ result: outcome }, Number(rows[0].seconds));
     },
   };
 }

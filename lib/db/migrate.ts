@@ -85,6 +85,17 @@ export async function migrationStatus(
 }
 
 /**
+ * The extension a failed `create extension` could not find: PostgreSQL says
+ * `extension "x" is not available` (15+) or cannot open `x.control`.
+ */
+export function missingExtension(e: unknown): string | null {
+  const message = (e as Error)?.message ?? "";
+  return /extension "([^"]+)" is not available/.exec(message)?.[1] ??
+    /could not open extension control file "[^"]*\/([^"/]+)\.control"/.exec(message)?.[1] ??
+    null;
+}
+
+/**
  * Applies pending migrations. Refuses (MigrationError) if an applied file was
  * edited. Returns the versions it applied.
  */
@@ -111,6 +122,16 @@ export async function migrate(sql: Sql, files?: MigrationFile[]): Promise<string
         try {
           await repo.apply(f);
         } catch (e) {
+          const missing = missingExtension(e);
+          if (missing) {
+            throw new MigrationError(
+              `PostgreSQL has no extension "${missing}" (needed by migration ` +
+                `${f.version}_${f.name}.sql): install it on the database server (Debian: the ` +
+                `postgresql-contrib package), or leave DATABASE_URL unset to use the embedded ` +
+                `PostgreSQL, which ships it`,
+              { cause: e },
+            );
+          }
           throw new MigrationError(
             `migration ${f.version}_${f.name}.sql failed: ${(e as Error).message}`,
             { cause: e },

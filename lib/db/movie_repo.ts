@@ -129,6 +129,8 @@ export interface MovieListFilter {
   /** A PostgreSQL regular expression matched (`~*`) against title and original title. */
   titleRegex?: string;
   collectionId?: string;
+  /** Films this person is credited in (cast or crew). */
+  personId?: string;
   /** Only films with a rating. */
   rated?: boolean;
   /** resumable: the caller's resume points; played: every film the caller has progress on. */
@@ -300,6 +302,11 @@ function conditions(db: Queryable, v: Viewer, f: MovieListFilter): Fragment {
     and(db`(m.collection_id = ${f.collectionId}::uuid or exists (select 1 from collection_movies cm
       where cm.collection_id = ${f.collectionId}::uuid and cm.movie_id = m.id))`);
   }
+  // movie_credits_person_idx finds a person's films.
+  if (f.personId) {
+    and(db`exists (select 1 from movie_credits pc
+      where pc.movie_id = m.id and pc.person_id = ${f.personId}::uuid)`);
+  }
   if (f.genres?.length) {
     and(db`exists (select 1 from movie_genres g where g.movie_id = m.id
       and lower(g.genre) = any(${f.genres.map((g) => g.toLowerCase())}::text[]))`);
@@ -373,6 +380,22 @@ export function createMovieRepo(db: Queryable) {
           where ${where}`,
       ]);
       return { items: rows.map(toItem), total };
+    },
+
+    /**
+     * These films as list items, in the order given, leaving out those that do
+     * not exist or that the caller may not see (search answers ids; this is
+     * how they become films, through the caller's access once more).
+     */
+    async itemsByIds(v: Viewer, ids: string[]): Promise<MovieRecord[]> {
+      if (!ids.length) return [];
+      const rows = await db<(ItemRow & { ord: number })[]>`
+        select ${itemColumns(db)}, page.ord
+        from unnest(${ids}::uuid[]) with ordinality as page (id, ord)
+        join movies m on m.id = page.id ${itemJoins(db, v.userId)}
+        where ${visibleTo(db, v.access)}
+        order by page.ord`;
+      return rows.map(({ ord: _, ...r }) => toItem(r));
     },
 
     /** True when the film exists in one of the caller's libraries. */
@@ -476,6 +499,38 @@ export function createMovieRepo(db: Queryable) {
         select g.genre from movie_genres g join movies m on m.id = g.movie_id
         where g.movie_id = ${id}::uuid and ${visibleTo(db, v.access)}
         order by lower(g.genre), g.genre`;
+      return rows.map((r) => r.genre);
+    },
+
+    /** A person credited in an available film the caller may see; null otherwise. */
+    async person(
+      v: Viewer,
+      id: string,
+    ): Promise<
+      { id: string; name: string; profilePath: string | null; tmdbId: number | null } | null
+    > {
+      const [row] = await db<
+        { id: string; name: string; profilePath: string | null; tmdbId: number | null }[]
+      >`
+        select p.id, p.name, p.profile_path as "profilePath", p.tmdb_id as "tmdbId"
+        from people p
+        where p.id = ${id}::uuid and exists (
+          select 1 from movie_credits c join movies m on m.id = c.movie_id
+          where c.person_id = p.id and ${visibleTo(db, v.access)} and ${availableFilm(db)})`;
+      return row ?? null;
+    },
+
+    /** The genres of the films the caller may see (in one library), alphabetically. */
+    async genreNames(v: Viewer, libraryId?: string): Promise<string[]> {
+      const rows = await db<{ genre: string }[]>`
+        select distinct on (lower(g.genre)) g.genre
+        from movie_genres g join movies m on m.id = g.movie_id
+        where ${visibleTo(db, v.access)}
+          ${libraryId ? db`and m.library_id = ${libraryId}::uuid` : db``}
+        order by lower(g.genre), g.genre
+        limit 500`;
+      // Without the available-file check: a filter's choices, where a genre only missing films
+      // have costs an empty result, and the check per genre row costs the library page ~20 ms.
       return rows.map((r) => r.genre);
     },
 

@@ -20,6 +20,8 @@ export interface ServerSettingsRepo {
    * the value stored afterwards (`value`, or whatever another writer put).
    */
   replaceIf(key: string, expected: unknown, value: unknown, now: Date): Promise<unknown>;
+  /** Stores `value` under `key` whatever it held; answers the earlier value, or undefined. */
+  set(key: string, value: unknown, now: Date): Promise<unknown>;
 }
 
 /** Creates the server settings repository on a pool or transaction. */
@@ -48,6 +50,16 @@ export function createServerSettingsRepo(q: Queryable): ServerSettingsRepo {
         where key = ${key} and value = ${q.json(expected as never)}
         returning value`;
       return r ? r.value : await get(key);
+    },
+    async set(key, value, now) {
+      // The earlier value under the row lock the upsert takes: concurrent writers queue.
+      const [old] = await q<{ value: unknown }[]>`
+        select value from server_settings where key = ${key} for update`;
+      await q`
+        insert into server_settings (key, value, updated_at)
+        values (${key}, ${q.json(value as never)}, ${now})
+        on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`;
+      return old?.value;
     },
   };
 }

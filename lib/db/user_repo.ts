@@ -23,6 +23,7 @@ export interface UserChanges {
   username?: string;
   displayName?: string | null;
   email?: string | null;
+  language?: string | null;
 }
 
 /** What one user holds: for the permission cache. */
@@ -66,7 +67,7 @@ const LOCKS = { setup: 0x7365747570, admins: 0x61646d696e73 } as const;
 
 // Every read goes through this list so a new column cannot leak into one query and not another.
 const COLUMNS = (q: Queryable) =>
-  q`u.id, u.username, u.display_name as "displayName", u.email, u.password_hash as "passwordHash",
+  q`u.id, u.username, u.display_name as "displayName", u.email, u.language, u.password_hash as "passwordHash",
     u.disabled_at is not null as disabled, u.created_at as "createdAt",
     u.updated_at as "updatedAt", u.last_login_at as "lastLoginAt",
     u.password_changed_at as "passwordChangedAt",
@@ -125,6 +126,7 @@ export function createUserRepo(q: Queryable): UserRepo {
       if (c.username !== undefined) set.username = c.username;
       if (c.displayName !== undefined) set.display_name = c.displayName;
       if (c.email !== undefined) set.email = c.email;
+      if (c.language !== undefined) set.language = c.language;
       await q`update users set ${q(set)} where id = ${id}`;
     },
     async setPasswordHash(id, hash, now, changed) {

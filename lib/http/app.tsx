@@ -24,6 +24,9 @@ import type { RateLimitStore } from "../model/rate_limit.ts";
 import { createRouter } from "./router.ts";
 import { renderPage } from "./render.tsx";
 import { ErrorPage } from "../ui/ErrorPage.tsx";
+import { pickLanguage } from "../ui/i18n/translate.ts";
+import { THEME_COOKIE } from "../ui/theme.ts";
+import { getCookie } from "hono/cookie";
 import type { AppEnv, Services } from "./types.ts";
 import { VERSION } from "../version.ts";
 
@@ -54,11 +57,22 @@ export interface AppDeps {
 export { isApiRequest };
 
 function pageError(c: Context<AppEnv>, status: number, message: string): Response {
+  // The browser's language: looking up the user's setting could itself be what failed.
+  const lang = pickLanguage(undefined, c.req.header("accept-language"));
+  const p = c.get("principal");
   return renderPage(
-    <ErrorPage status={status} message={message} requestId={c.get("requestId")} />,
+    <ErrorPage
+      status={status}
+      message={message}
+      requestId={c.get("requestId")}
+      retry={c.req.method === "GET" ? new URL(c.req.url).pathname : undefined}
+    />,
     {
       title: String(status),
       status,
+      lang,
+      theme: getCookie(c, THEME_COOKIE) === "light" ? "light" : "dark",
+      user: p && { username: p.username },
     },
   );
 }
@@ -125,6 +139,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use("/api/*", function budget(c, next) {
     return isMediaPath(c.req.path) ? mediaBudget(c, next) : apiBudget(c, next);
   });
+  // Radarr's Emby/Jellyfin-style call lives outside /api; it spends the API's budget.
+  app.use("/Library/*", apiBudget);
   app.use(setupGate());
   app.use(authenticate());
   const json = jsonOnly();
@@ -163,6 +179,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     in: "cookie",
     name: SESSION_COOKIE,
     description: "Session cookie set by login (`__Host-` prefixed over HTTPS); CSRF rules apply",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "streamToken", {
+    type: "apiKey",
+    in: "query",
+    name: "token",
+    description: "Stream token (`rvt_…`) from a playback decision: only on the media routes " +
+      "(`/api/v1/stream/{fileId}`, `/api/v1/hls/{fileId}/…`) of its own file",
   });
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",

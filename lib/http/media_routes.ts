@@ -32,3 +32,17 @@ export const MEDIA_RATE_LIMIT_PER_MINUTE = 20_000;
 export function isMediaPath(path: string): boolean {
   return MEDIA_PREFIXES.some((p) => path === p || path.startsWith(p + "/"));
 }
+
+// `/api/v1/stream/{fileId}` and `/api/v1/hls/{fileId}/...`: the media paths that serve one file.
+const FILE_PATH =
+  /^\/api\/v1\/(?:stream|hls)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/i;
+
+/**
+ * The media file a media path serves (lower-cased uuid), or undefined for a
+ * path that serves no single file (images, anything else). A stream token
+ * (`lib/auth/stream_tokens.ts`) is a credential only on such a path, and only
+ * for its own file.
+ */
+export function mediaFileId(path: string): string | undefined {
+  return FILE_PATH.exec(path)?.[1].toLowerCase();
+}

@@ -15,6 +15,11 @@ export interface PublicRoute {
   prefix?: boolean;
   /** Also answers while first-run setup is pending. */
   beforeSetup?: boolean;
+  /**
+   * Authenticates itself with a credential of its own (a webhook secret),
+   * not ours: without it the route answers 401 (the sweeps check that).
+   */
+  ownCredentials?: boolean;
 }
 
 /** The allowlist. */
@@ -39,6 +44,10 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "POST", path: "/api/v1/auth/password-reset" },
   { method: "GET", path: "/reset-password" },
   { method: "POST", path: "/reset-password" },
+  // Radarr's calls (webhooks, its Emby/Jellyfin connection): they authenticate themselves by
+  // the instance's webhook secret, and refuse (401, audited) anything else.
+  { method: "POST", path: "/api/v1/webhooks/radarr", prefix: true, ownCredentials: true },
+  { method: "POST", path: "/Library/Media/Updated", ownCredentials: true },
   // The API description and its viewer.
   { method: "GET", path: "/api/openapi.json", beforeSetup: true },
   { method: "GET", path: "/api/docs", prefix: true, beforeSetup: true },
@@ -68,6 +77,11 @@ function matcher(routes: readonly PublicRoute[]): (method: string, path: string)
 
 /** True when `method path` answers without authentication. */
 export const isPublicRoute: (method: string, path: string) => boolean = matcher(PUBLIC_ROUTES);
+
+/** True when `method path` is public but checks a credential of its own (401 without it). */
+export const hasOwnCredentials: (method: string, path: string) => boolean = matcher(
+  PUBLIC_ROUTES.filter((r) => r.ownCredentials),
+);
 
 /** True when `method path` answers while first-run setup is pending. */
 export const isSetupPhaseRoute: (method: string, path: string) => boolean = matcher(

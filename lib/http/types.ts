@@ -25,6 +25,6 @@ export interface AppEnv {
     /** The authenticated caller; unset on allowlisted public routes. */
     principal?: Principal;
     /** How the principal authenticated; cookie-authenticated requests get CSRF checks. */
-    authVia?: "cookie" | "bearer" | "apiKey";
+    authVia?: "cookie" | "bearer" | "apiKey" | "streamToken";
   };
 }

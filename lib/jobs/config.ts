@@ -47,7 +47,7 @@ export const jobsConfig = defineSection("jobs", "Background jobs.", {
     default: "",
     legacy: "jobConcurrency",
     doc:
-      "Jobs run at once per queue on this instance, e.g. `scan=1,metadata=8`. Unnamed queues keep their defaults: scan 2 (a walk and a probe batch, or two libraries, side by side), metadata 8, images 8, search 2, notifications 4, default 8.",
+      "Jobs run at once per queue on this instance, e.g. `scan=1,metadata=8`. Unnamed queues keep their defaults: scan 2 (the walks of two libraries side by side), probe 2 (ffprobe batches; each runs `library.probeConcurrency` ffprobes), metadata 8, images 8, search 2, notifications 4, default 8.",
   },
   leaseMs: {
     env: "REVENGE_JOB_LEASE_MS",

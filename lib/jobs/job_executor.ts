@@ -3,6 +3,7 @@
  * cancellation, lost lease, shutdown), the batched heartbeat that renews the
  * worker's leases, and the fenced write that ends each run.
  */
+import { inSpan } from "../observability/tracing.ts";
 import type { Sql } from "../db/client.ts";
 import { isConnectionError } from "../model/connection_error.ts";
 import { createJobRepo, type Lease } from "../db/job_repo.ts";
@@ -181,35 +182,52 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
     return state ?? "lease-lost";
   }
 
+  async function runJob(job: ClaimedJob, timeoutMs: number): Promise<RunOutcome> {
+    const r: Running = {
+      job,
+      lease: { id: job.id, leaseToken: job.leaseToken },
+      ac: new AbortController(),
+      leaseDeadline: Date.now() + deps.leaseMs,
+    };
+    running.set(job.leaseToken, r);
+    const timeout = setTimeout(() => r.ac.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
+    const { ctx, completed } = contextFor(r);
+    let ok = false;
+    let error: unknown;
+    try {
+      const handler = deps.handlers[job.kind] as JobHandler | undefined;
+      // Not permanent: during a rolling upgrade a newer instance may know the kind.
+      if (!handler) throw new Error(`no handler is registered for kind ${job.kind}`);
+      await handler(ctx);
+      ok = true;
+    } catch (e) {
+      error = e;
+    } finally {
+      clearTimeout(timeout);
+    }
+    try {
+      return await finish(r, error, ok, completed());
+    } finally {
+      running.delete(job.leaseToken);
+    }
+  }
+
   return {
-    async run(job, timeoutMs) {
-      const r: Running = {
-        job,
-        lease: { id: job.id, leaseToken: job.leaseToken },
-        ac: new AbortController(),
-        leaseDeadline: Date.now() + deps.leaseMs,
-      };
-      running.set(job.leaseToken, r);
-      const timeout = setTimeout(() => r.ac.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
-      const { ctx, completed } = contextFor(r);
-      let ok = false;
-      let error: unknown;
-      try {
-        const handler = deps.handlers[job.kind] as JobHandler | undefined;
-        // Not permanent: during a rolling upgrade a newer instance may know the kind.
-        if (!handler) throw new Error(`no handler is registered for kind ${job.kind}`);
-        await handler(ctx);
-        ok = true;
-      } catch (e) {
-        error = e;
-      } finally {
-        clearTimeout(timeout);
-      }
-      try {
-        return await finish(r, error, ok, completed());
-      } finally {
-        running.delete(job.leaseToken);
-      }
+    run(job, timeoutMs) {
+      // A root span per run (the job was claimed by a poll, not by a request).
+      return inSpan(`job ${job.kind}`, {
+        kind: "consumer",
+        attributes: {
+          "job.kind": job.kind,
+          "job.id": job.id,
+          "job.queue": job.queue,
+          "job.attempt": job.attempt,
+        },
+      }, async (span) => {
+        const outcome = await runJob(job, timeoutMs);
+        span?.setAttribute("job.outcome", outcome);
+        return outcome;
+      });
     },
     cancel(id) {
       for (const r of running.values()) if (r.job.id === id) r.ac.abort(new JobCancelledError());

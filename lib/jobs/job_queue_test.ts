@@ -93,6 +93,38 @@ dbTest("createJobQueue inside a rolled-back transaction leaves no job", async ()
   await db.sql`delete from jobs`;
 });
 
+dbTest(
+  "createJobQueue enqueueMany inserts a batch in one statement, skipping held keys",
+  async () => {
+    await queue.enqueue("jobs.prune", { retentionHours: 1 }, { uniqueKey: "held" });
+    const runAt = new Date(Date.now() + 3_600_000);
+    const n = await queue.enqueueMany("jobs.prune", [
+      { payload: { retentionHours: 2 }, uniqueKey: "held" },
+      { payload: { retentionHours: 3 }, uniqueKey: "new" },
+      { payload: { retentionHours: 4 }, uniqueKey: "new" },
+      { payload: { retentionHours: 5 } },
+      { payload: { retentionHours: 6 } },
+    ], { runAt, priority: 7 });
+    assertEquals(n, 3, "the held key and the second 'new' are skipped");
+    const rows = await db.sql`
+    select payload, unique_key, priority, run_at, queue from jobs where priority = 7
+    order by (payload->>'retentionHours')::int`;
+    assertEquals(rows.map((r) => [r.payload.retentionHours, r.unique_key]), [
+      [3, "new"],
+      [5, null],
+      [6, null],
+    ]);
+    assert(rows.every((r) => r.run_at.getTime() === runAt.getTime() && r.queue === "default"));
+    assertEquals(await queue.enqueueMany("jobs.prune", []), 0);
+    await assertRejects(
+      // @ts-expect-error: a payload the schema rejects
+      () => queue.enqueueMany("jobs.prune", [{ payload: { retentionHours: "x" } }]),
+      ValidationError,
+    );
+    await db.sql`delete from jobs`;
+  },
+);
+
 dbTest("createJobQueue teardown", async () => {
   await db.drop();
 });

@@ -20,6 +20,7 @@ import { createWorkerPool, type Dispatched } from "./worker_pool.ts";
 /** Jobs of a queue that one instance runs at once, by default. */
 export const DEFAULT_CONCURRENCY: Record<QueueName, number> = {
   scan: 2,
+  probe: 2,
   metadata: 8,
   images: 8,
   search: 2,

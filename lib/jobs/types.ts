@@ -8,6 +8,7 @@ import type { Logger } from "../observability/logger.ts";
 import type { Hooks } from "./hooks.ts";
 import type { JobKindTable, PayloadOutput } from "./kinds.ts";
 import type { ClaimedJob } from "../model/job.ts";
+import type { MetricsSnapshot } from "../observability/metrics.ts";
 
 /** What a handler gets. */
 export interface JobContext<P = unknown> {
@@ -117,5 +118,7 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "init-failed"; error: string }
   | { type: "alive" }
+  /** The worker's recorded metrics (lib/observability/metrics.ts), before `done` and on heartbeats. */
+  | { type: "metrics"; snapshot: MetricsSnapshot }
   | { type: "done"; id: string; leaseToken: string; outcome: RunOutcome }
   | { type: "closed" };

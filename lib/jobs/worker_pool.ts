@@ -9,12 +9,20 @@ import { reapOrphans } from "../media/subprocess.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { FromWorker, RunOutcome, ToWorker, WorkerInit } from "./types.ts";
 import type { ClaimedJob } from "../model/job.ts";
+import {
+  acceptWorkerSnapshot,
+  jobDuration,
+  retireWorker,
+  workers as workerGauge,
+} from "../observability/metrics.ts";
 
 /** A job handed to a worker. */
 export interface Dispatched {
   job: ClaimedJob;
   /** After this time (ms epoch) the worker is terminated: the job ignored its signal. */
   deadline: number;
+  /** When it was handed over (`performance.now()`): its duration ends at `done`. */
+  startedAt: number;
 }
 
 /** Options of {@linkcode createWorkerPool}. */
@@ -38,6 +46,8 @@ export interface WorkerPoolOptions {
 
 interface Slot {
   index: number;
+  /** The worker id, unique per generation (its metrics are kept under it). */
+  id: string;
   worker: Worker;
   ready: boolean;
   dead: boolean;
@@ -77,8 +87,10 @@ export function createWorkerPool(o: WorkerPoolOptions): WorkerPool {
 
   function spawn(index: number): void {
     const worker = new Worker(url, { type: "module", name: `${o.name}/w${index}` });
+    const id = `${o.name}/w${index}.${++generation}`;
     const slot: Slot = {
       index,
+      id,
       worker,
       ready: false,
       dead: false,
@@ -94,7 +106,8 @@ export function createWorkerPool(o: WorkerPoolOptions): WorkerPool {
       lose(slot, `crashed: ${e.message}`);
     };
     worker.onmessageerror = () => lose(slot, "sent an unreadable message");
-    post(slot, { type: "init", workerId: `${o.name}/w${index}.${++generation}`, ...o.init });
+    post(slot, { type: "init", workerId: id, ...o.init });
+    workerGauge.inc({ kind: "job" });
   }
 
   function receive(slot: Slot, msg: FromWorker): void {
@@ -109,10 +122,19 @@ export function createWorkerPool(o: WorkerPoolOptions): WorkerPool {
       case "init-failed":
         lose(slot, `failed to start: ${msg.error}`);
         break;
+      case "metrics":
+        acceptWorkerSnapshot(slot.id, msg.snapshot);
+        break;
       case "done": {
         const d = slot.jobs.get(msg.leaseToken);
         slot.jobs.delete(msg.leaseToken);
-        if (d) o.onDone(d, msg.outcome);
+        if (d) {
+          jobDuration.observe(
+            { kind: d.job.kind, result: msg.outcome },
+            (performance.now() - d.startedAt) / 1e3,
+          );
+          o.onDone(d, msg.outcome);
+        }
         break;
       }
       case "closed":
@@ -125,15 +147,28 @@ export function createWorkerPool(o: WorkerPoolOptions): WorkerPool {
    * worker stuck in an endless synchronous loop does not actually stop
    * (denoland/deno#35657); it is abandoned, and stops if the loop ever ends.
    */
+  /** Ends a slot's accounting: its worker no longer runs. */
+  function bury(slot: Slot): void {
+    slot.dead = true;
+    workerGauge.dec({ kind: "job" });
+    retireWorker(slot.id);
+  }
+
   function lose(slot: Slot, why: string): void {
     if (slot.dead) return;
-    slot.dead = true;
+    bury(slot);
     slot.worker.terminate();
     // Its children die with its thread (parent-death signal); their own children are swept now.
     reapOrphans();
     slot.closed?.();
     const lost = [...slot.jobs.values()];
     slot.jobs.clear();
+    for (const d of lost) {
+      jobDuration.observe(
+        { kind: d.job.kind, result: "lost" },
+        (performance.now() - d.startedAt) / 1e3,
+      );
+    }
     if (!closing) {
       o.logger.error("job worker lost; replacing it", {
         worker: slot.index,
@@ -181,7 +216,11 @@ export function createWorkerPool(o: WorkerPoolOptions): WorkerPool {
         if (s?.ready && !s.dead && (!best || s.jobs.size < best.jobs.size)) best = s;
       }
       if (!best) return false;
-      best.jobs.set(job.leaseToken, { job, deadline: Date.now() + timeoutMs + o.graceMs });
+      best.jobs.set(job.leaseToken, {
+        job,
+        deadline: Date.now() + timeoutMs + o.graceMs,
+        startedAt: performance.now(),
+      });
       post(best, { type: "run", job, timeoutMs });
       return true;
     },
@@ -207,7 +246,7 @@ export function createWorkerPool(o: WorkerPoolOptions): WorkerPool {
         return Promise.race([closed, new Promise((r) => (timer = setTimeout(r, timeoutMs)))])
           .finally(() => {
             clearTimeout(timer);
-            s.dead = true;
+            if (!s.dead) bury(s);
             s.worker.terminate();
             reapOrphans();
           });

@@ -61,6 +61,8 @@ function reasonOf(e: unknown): string {
 }
 
 const STAT_CHUNK = 64;
+// Folders read at once.
+const DIR_CONCURRENCY = 8;
 
 /**
  * Walks `start` (the library folder `root`, or a folder inside it) and yields
@@ -84,10 +86,8 @@ export async function* walkFolder(
   visited.add(`${startStat.dev}:${startStat.ino}`);
   while (stack.length || linked.length) {
     signal?.throwIfAborted();
-    let dir: string;
-    if (stack.length) dir = stack.pop()!;
-    else {
-      dir = linked.shift()!;
+    if (!stack.length) {
+      const dir = linked.shift()!;
       try {
         const st = await Deno.stat(dir);
         const id = `${st.dev}:${st.ino}`;
@@ -102,112 +102,149 @@ export async function* walkFolder(
         problem(dir, "walk", `cannot read this folder: ${reasonOf(e)}`);
         continue;
       }
+      stack.push(dir);
     }
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(dir));
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) continue; // removed during the scan
-      report.unreadable.push(dir);
-      problem(dir, "walk", `cannot read this folder: ${reasonOf(e)}`);
-      continue;
-    }
-    if (entries.some((e) => IGNORE_MARKERS.includes(e.name))) continue;
-    const found: FoundDir = { path: dir, videos: [], subtitles: [] };
-    const files: { path: string; name: string; kind: "video" | "subtitle" }[] = [];
-    const subdirs: string[] = [];
-    const linkedDirs: string[] = [];
-    await inChunks(entries, STAT_CHUNK, async (entry) => {
-      const path = join(dir, entry.name);
-      if (entry.name.includes("\uFFFD")) {
-        // Either a real U+FFFD in a UTF-8 name (it opens) or bytes that are not UTF-8 (it does not).
-        try {
-          await Deno.lstat(path);
-        } catch {
-          problem(path, "walk", "the file name is not valid UTF-8; rename it to index it");
-          return;
+    // Several folders at once: a walk waits on the file system far more than it computes,
+    // and a library is mostly one folder per film. Their results are taken in stack order, so
+    // the same tree is still walked (and reported) the same way every time.
+    const dirs = stack.splice(-DIR_CONCURRENCY).reverse();
+    const read = await Promise.all(dirs.map((dir) => readFolder(root, dir, report)));
+    const accepted: string[][] = read.map(() => []);
+    read.forEach((r, i) => {
+      if (!r) return;
+      // Directories by identity, so a link back up (a loop) or a second link to one folder ends.
+      for (const d of r.subdirs) {
+        if (visited.has(d.id)) {
+          problem(
+            d.path,
+            "walk",
+            "link loop: this folder was already scanned through another path",
+          );
+          continue;
         }
+        visited.add(d.id);
+        accepted[i].push(d.path);
       }
-      let isDir = entry.isDirectory;
-      let isFile = entry.isFile;
-      if (entry.isSymlink) {
-        let real: string;
-        try {
-          real = await Deno.realPath(path);
-        } catch {
-          problem(path, "walk", "broken link: its target does not exist");
-          return;
-        }
-        if (!isInside(root.real, real)) {
-          problem(path, "walk", `link leads outside the library folder (to ${real})`);
-          return;
-        }
-        try {
-          const st = await Deno.stat(path);
-          isDir = st.isDirectory;
-          isFile = st.isFile;
-        } catch (e) {
-          problem(path, "walk", `cannot read the link's target: ${reasonOf(e)}`);
-          return;
-        }
-      }
-      const kind = classifyEntry(entry.name, isDir);
-      if (isDir) {
-        if (kind === "descend") (entry.isSymlink ? linkedDirs : subdirs).push(path);
-      } else if (isFile && (kind === "video" || kind === "subtitle")) {
-        files.push({ path, name: entry.name, kind });
-      }
+      linked.push(...r.linkedDirs);
     });
-    // Directories: by identity, so a link back up (a loop) or a second link to one folder ends.
-    const next: string[] = [];
-    await inChunks(subdirs, STAT_CHUNK, async (path) => {
-      try {
-        const st = await Deno.stat(path);
-        const id = `${st.dev}:${st.ino}`;
-        if (visited.has(id)) {
-          problem(path, "walk", "link loop: this folder was already scanned through another path");
-          return;
-        }
-        visited.add(id);
-        next.push(path);
-      } catch (e) {
-        if (e instanceof Deno.errors.NotFound) return;
-        report.unreadable.push(path);
-        problem(path, "walk", `cannot read this folder: ${reasonOf(e)}`);
-      }
-    });
-    await inChunks(files, STAT_CHUNK, async (f) => {
-      let st: Deno.FileInfo;
-      try {
-        st = await Deno.stat(f.path);
-      } catch (e) {
-        if (e instanceof Deno.errors.NotFound) return; // deleted during the scan
-        problem(f.path, "walk", `cannot read this file: ${reasonOf(e)}`);
-        return;
-      }
-      if (f.kind === "video" && st.size === 0) {
-        problem(f.path, "empty", "empty file (0 bytes)");
-        return;
-      }
-      const file: FoundFile = {
-        path: f.path,
-        rel: relative(root.path, f.path).split(sep).join("/"),
-        name: f.name,
-        size: st.size,
-        mtime: st.mtime,
-        device: st.dev,
-        inode: st.ino ?? 0,
-      };
-      (f.kind === "video" ? found.videos : found.subtitles).push(file);
-    });
-    // Stable order: the same tree is walked the same way every time (popped in name order).
-    stack.push(...next.sort().reverse());
-    linked.push(...linkedDirs.sort());
-    if (found.videos.length || found.subtitles.length) {
-      found.videos.sort((a, b) => a.path < b.path ? -1 : 1);
-      yield found;
+    // Stable order: popped in name order, the first folder's children first.
+    for (let i = accepted.length - 1; i >= 0; i--) stack.push(...accepted[i].reverse());
+    for (const r of read) {
+      if (r && (r.found.videos.length || r.found.subtitles.length)) yield r.found;
     }
   }
+}
+
+/** What one folder holds. */
+interface ReadFolder {
+  found: FoundDir;
+  /** Its sub-folders to descend into, with their identities (checked by the caller, in order). */
+  subdirs: { path: string; id: string }[];
+  /** Its links to folders, walked after every real folder. */
+  linkedDirs: string[];
+}
+
+/** Lists one folder and stats its entries; undefined when it is gone, unreadable or ignored. */
+async function readFolder(
+  root: { path: string; real: string },
+  dir: string,
+  report: WalkReport,
+): Promise<ReadFolder | undefined> {
+  const problem = (path: string, kind: NewProblem["kind"], reason: string) =>
+    report.problems.push({ path, kind, reason });
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined; // removed during the scan
+    report.unreadable.push(dir);
+    problem(dir, "walk", `cannot read this folder: ${reasonOf(e)}`);
+    return undefined;
+  }
+  if (entries.some((e) => IGNORE_MARKERS.includes(e.name))) return undefined;
+  const found: FoundDir = { path: dir, videos: [], subtitles: [] };
+  const files: { path: string; name: string; kind: "video" | "subtitle" }[] = [];
+  const subdirPaths: string[] = [];
+  const linkedDirs: string[] = [];
+  await inChunks(entries, STAT_CHUNK, async (entry) => {
+    const path = join(dir, entry.name);
+    if (entry.name.includes("\uFFFD")) {
+      // Either a real U+FFFD in a UTF-8 name (it opens) or bytes that are not UTF-8 (it does not).
+      try {
+        await Deno.lstat(path);
+      } catch {
+        problem(path, "walk", "the file name is not valid UTF-8; rename it to index it");
+        return;
+      }
+    }
+    let isDir = entry.isDirectory;
+    let isFile = entry.isFile;
+    if (entry.isSymlink) {
+      let real: string;
+      try {
+        real = await Deno.realPath(path);
+      } catch {
+        problem(path, "walk", "broken link: its target does not exist");
+        return;
+      }
+      if (!isInside(root.real, real)) {
+        problem(path, "walk", `link leads outside the library folder (to ${real})`);
+        return;
+      }
+      try {
+        const st = await Deno.stat(path);
+        isDir = st.isDirectory;
+        isFile = st.isFile;
+      } catch (e) {
+        problem(path, "walk", `cannot read the link's target: ${reasonOf(e)}`);
+        return;
+      }
+    }
+    const kind = classifyEntry(entry.name, isDir);
+    if (isDir) {
+      if (kind === "descend") (entry.isSymlink ? linkedDirs : subdirPaths).push(path);
+    } else if (isFile && (kind === "video" || kind === "subtitle")) {
+      files.push({ path, name: entry.name, kind });
+    }
+  });
+  const subdirs: { path: string; id: string }[] = [];
+  await inChunks(subdirPaths.sort(), STAT_CHUNK, async (path) => {
+    try {
+      const st = await Deno.stat(path);
+      subdirs.push({ path, id: `${st.dev}:${st.ino}` });
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return;
+      report.unreadable.push(path);
+      problem(path, "walk", `cannot read this folder: ${reasonOf(e)}`);
+    }
+  });
+  subdirs.sort((a, b) => a.path < b.path ? -1 : 1);
+  await inChunks(files, STAT_CHUNK, async (f) => {
+    let st: Deno.FileInfo;
+    try {
+      st = await Deno.stat(f.path);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return; // deleted during the scan
+      problem(f.path, "walk", `cannot read this file: ${reasonOf(e)}`);
+      return;
+    }
+    if (f.kind === "video" && st.size === 0) {
+      problem(f.path, "empty", "empty file (0 bytes)");
+      return;
+    }
+    const file: FoundFile = {
+      path: f.path,
+      rel: relative(root.path, f.path).split(sep).join("/"),
+      name: f.name,
+      size: st.size,
+      mtime: st.mtime,
+      device: st.dev,
+      inode: st.ino ?? 0,
+    };
+    (f.kind === "video" ? found.videos : found.subtitles).push(file);
+  });
+  found.videos.sort((a, b) => a.path < b.path ? -1 : 1);
+  return { found, subdirs, linkedDirs: linkedDirs.sort() };
 }
 
 async function inChunks<T>(items: T[], size: number, fn: (t: T) => Promise<void>): Promise<void> {

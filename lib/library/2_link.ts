@@ -186,15 +186,20 @@ export async function linkBatch(
   for (const w of writes) w.changed ? counts.changed++ : counts.added++;
   await repo.dropEmptyMovies(emptied);
 
-  const queue = createJobQueue({ sql: tx, kinds: LIBRARY_KINDS });
   const ids = [...fileIds.values()];
+  const probes = [];
   for (let i = 0; i < ids.length; i += PROBE_BATCH) {
-    await queue.enqueue("library.probe", {
-      scanId: state.scanId,
-      libraryId: state.libraryId,
-      fileIds: ids.slice(i, i + PROBE_BATCH),
-    }, { tx });
+    probes.push({
+      payload: {
+        scanId: state.scanId,
+        libraryId: state.libraryId,
+        fileIds: ids.slice(i, i + PROBE_BATCH),
+      },
+    });
   }
+  await createJobQueue({ sql: tx, kinds: LIBRARY_KINDS }).enqueueMany("library.probe", probes, {
+    tx,
+  });
 
   const touched = new Set([
     ...fileWrites.map((w) => w.movieId),

@@ -13,12 +13,14 @@ import {
 import { createLibraryScanRepo } from "../db/library_scan_repo.ts";
 import { ProbeError, probeFile } from "../media/ffprobe.ts";
 import { resolveFfprobe } from "../media/ffprobe_binary.ts";
+import { libraryFilesProbed } from "../observability/metrics.ts";
 import type { JobHandler, JobHandlerDeps } from "../jobs/types.ts";
 import type { PayloadOutput } from "../jobs/kinds.ts";
 import { resolutionLabel } from "../model/media_info.ts";
 import type { SectionValues } from "../config/config.ts";
 import type { libraryConfig } from "./config.ts";
 import type { LibraryKinds } from "./kinds.ts";
+import { announceScanDone } from "../notifications/library_events.ts";
 
 type Settings = SectionValues<typeof libraryConfig>;
 
@@ -73,9 +75,11 @@ export function probeHandler(
             hdr: v?.hdr ?? null,
           },
         });
+        libraryFilesProbed.inc({ result: "ok" });
         if (ready.length >= WRITE_BATCH) flush();
       } catch (e) {
         if (!(e instanceof ProbeError) || job.signal.aborted) throw e;
+        libraryFilesProbed.inc({ result: "failed" });
         await index.saveProbeFailure(f, e.reason, new Date());
         job.logger.info("probe failed", { path: f.path, reason: e.reason });
       }
@@ -88,7 +92,8 @@ export function probeHandler(
       await writing;
     }
     await job.complete(async (tx) => {
-      await createLibraryScanRepo(tx).finishIfDone(scanId, new Date());
+      const done = await createLibraryScanRepo(tx).finishIfDone(scanId, new Date());
+      if (done) await announceScanDone(tx, scanId);
     });
   };
 }

@@ -4,7 +4,7 @@
  * and how file watching waits for a copy to finish.
  */
 import { defineSection } from "../config/config.ts";
-import { duration, integer, text } from "../config/values.ts";
+import { duration, integer, list, matching, text } from "../config/values.ts";
 
 /** The `library` section. */
 export const libraryConfig = defineSection("library", "Libraries and the scanner.", {
@@ -35,6 +35,13 @@ export const libraryConfig = defineSection("library", "Libraries and the scanner
     default: 72,
     doc:
       "A file a scan no longer finds is marked missing, and removed (with its film when it was the last file) only after this long; `0` removes it in the scan that finds it gone.",
+  },
+  browseRoots: {
+    env: "REVENGE_LIBRARY_BROWSE_ROOTS",
+    schema: list(matching(/^\//, "must be an absolute path")),
+    default: ["/"],
+    doc:
+      "Folders the administrators' folder browser (the first-run wizard's folder step, `GET /api/v1/admin/folders`) may show, with everything below them; symlinks leading outside are not followed. Comma-separated.",
   },
   watchDebounceMs: {
     env: "REVENGE_WATCH_DEBOUNCE_MS",

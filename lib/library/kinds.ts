@@ -1,7 +1,9 @@
 /**
- * The scanner's job kinds, all on the `scan` queue (README.md draws the
- * pipeline): a scan's walk, the probe batches it enqueues, and the periodic
- * check for libraries due a scan.
+ * The scanner's job kinds (README.md draws the pipeline): a scan's walk and
+ * the periodic check for libraries due a scan on the `scan` queue, the probe
+ * batches a walk enqueues on the `probe` queue. Apart, so a walk (a new
+ * film, a webhook's targeted scan) never waits for a slot behind probe
+ * batches that take seconds each.
  */
 import { z } from "zod";
 import { defineJobKinds } from "../jobs/kinds.ts";
@@ -28,7 +30,7 @@ export const LIBRARY_KINDS = defineJobKinds({
       libraryId: z.uuid(),
       fileIds: z.array(z.uuid()).min(1).max(PROBE_BATCH),
     }),
-    queue: "scan",
+    queue: "probe",
     maxAttempts: 5,
     timeoutMs: 30 * 60_000,
   },

@@ -12,6 +12,7 @@ import { periodicHandler } from "./periodic_job.ts";
 import { probeHandler } from "./3_probe.ts";
 import { scanHandler } from "./scan_job.ts";
 import { createLibraryWatcher } from "./watcher.ts";
+import { createFolderBrowser } from "./folder_browser.ts";
 
 /** The library module. */
 export const module = defineModule({
@@ -44,7 +45,7 @@ export const module = defineModule({
     });
     library.onChange(() => watcher.refresh());
     return {
-      provides: { library },
+      provides: { library, folders: createFolderBrowser(ctx.settings.browseRoots) },
       start: () => watcher.start(),
       stop: () => watcher.stop(),
     };

@@ -24,6 +24,7 @@ import { markMissing } from "./4_missing.ts";
 import type { libraryConfig } from "./config.ts";
 import type { LibraryKinds } from "./kinds.ts";
 import { enqueueScanJob } from "./scan_requests.ts";
+import { announceScanDone } from "../notifications/library_events.ts";
 
 type Settings = SectionValues<typeof libraryConfig>;
 type ScanJob = JobContext<PayloadOutput<LibraryKinds, "library.scan">>;
@@ -52,6 +53,8 @@ async function endScan(
   outcome: "failed" | "cancelled",
   message: string,
 ) {
+  // Serialised with requestScan, as at the end of a walk (see there).
+  await createLibraryRepo(tx).lock(scan.libraryId);
   const scans = createLibraryScanRepo(tx);
   await scans.fail(scan.id, outcome, message, new Date());
   const next = await scans.queued(scan.libraryId);
@@ -137,11 +140,15 @@ async function runScan(
   // Films added since the planner last saw this library's size (see ANALYZE_MIN).
   let known = state.index.size;
   let added = 0;
-  const flush = async () => {
-    if (!batch.length) return;
-    const dirs = batch;
-    batch = [];
-    batchFiles = 0;
+  // One link transaction runs while the walk goes on reading the next batch: the walk waits
+  // on the file system, the link on the database, and neither needs the other's batch.
+  let linking: Promise<{ error: unknown } | undefined> = Promise.resolve(undefined);
+  const settle = async () => {
+    const failed = await linking;
+    linking = Promise.resolve(undefined);
+    if (failed) throw failed.error;
+  };
+  const link = async (dirs: FoundDir[]) => {
     const counts = await job.transaction(async (tx) => {
       const counts = await linkBatch(tx, state, dirs, new Date());
       await createLibraryScanRepo(tx).addCounts(scanId, counts);
@@ -154,45 +161,60 @@ async function runScan(
       added = 0;
     }
   };
+  const flush = async () => {
+    await settle();
+    if (!batch.length) return;
+    const dirs = batch;
+    batch = [];
+    batchFiles = 0;
+    // Caught here and thrown by the next settle(), so a failure is never unhandled.
+    linking = link(dirs).then(() => undefined, (error) => ({ error }));
+  };
 
-  for (const target of targets) {
-    let real: string;
-    try {
-      real = await Deno.realPath(target.root);
-      if (!(await Deno.stat(real)).isDirectory) throw new Error("not a directory");
-    } catch (e) {
-      warn(
-        `Folder ${target.root} is unreachable (${
-          describe(e).replace(/ \(os error \d+\).*/s, "")
-        }): nothing in it was marked missing.`,
-      );
-      protect.push(target.root);
-      continue;
+  try {
+    for (const target of targets) {
+      let real: string;
+      try {
+        real = await Deno.realPath(target.root);
+        if (!(await Deno.stat(real)).isDirectory) throw new Error("not a directory");
+      } catch (e) {
+        warn(
+          `Folder ${target.root} is unreachable (${
+            describe(e).replace(/ \(os error \d+\).*/s, "")
+          }): nothing in it was marked missing.`,
+        );
+        protect.push(target.root);
+        continue;
+      }
+      let start = target.start;
+      try {
+        if ((await Deno.stat(start)).isFile) start = dirname(start);
+      } catch {
+        // A requested path that is gone: what was indexed under it is missing (its root is reachable).
+        walked.push(start);
+        continue;
+      }
+      const before = state.seen.size;
+      for await (
+        const dir of walkFolder({ path: target.root, real }, start, report, visited, job.signal)
+      ) {
+        batch.push(dir);
+        batchFiles += dir.videos.length + dir.subtitles.length;
+        if (batchFiles >= BATCH_FILES) await flush();
+      }
+      await flush();
+      await settle();
+      const indexedHere = [...state.index.keys()].some((p) => isInside(start, p));
+      if (start === target.root && state.seen.size === before && indexedHere) {
+        warn(
+          `Folder ${target.root} is empty although films were indexed in it (an unmounted share?): nothing in it was marked missing.`,
+        );
+        protect.push(target.root);
+      } else walked.push(start);
     }
-    let start = target.start;
-    try {
-      if ((await Deno.stat(start)).isFile) start = dirname(start);
-    } catch {
-      // A requested path that is gone: what was indexed under it is missing (its root is reachable).
-      walked.push(start);
-      continue;
-    }
-    const before = state.seen.size;
-    for await (
-      const dir of walkFolder({ path: target.root, real }, start, report, visited, job.signal)
-    ) {
-      batch.push(dir);
-      batchFiles += dir.videos.length + dir.subtitles.length;
-      if (batchFiles >= BATCH_FILES) await flush();
-    }
-    await flush();
-    const indexedHere = [...state.index.keys()].some((p) => isInside(start, p));
-    if (start === target.root && state.seen.size === before && indexedHere) {
-      warn(
-        `Folder ${target.root} is empty although films were indexed in it (an unmounted share?): nothing in it was marked missing.`,
-      );
-      protect.push(target.root);
-    } else walked.push(start);
+  } finally {
+    // A walk that fails leaves no link transaction running behind the job's end.
+    await linking;
   }
   protect.push(...report.unreadable);
 
@@ -206,9 +228,13 @@ async function runScan(
       graceHours: settings.missingGraceHours,
       now: new Date(),
     });
+    // The library's lock, as requestScan takes it: a request that saw this walk running and
+    // queued a scan either committed before (its scan is found below) or waits and then sees
+    // the walk done (it enqueues its own job). Without it a scan could stay queued for good.
+    await createLibraryRepo(tx).lock(libraryId);
     const scans = createLibraryScanRepo(tx);
     await scans.endWalk(scanId, { ...result, messages });
-    await scans.finishIfDone(scanId, new Date());
+    if (await scans.finishIfDone(scanId, new Date())) await announceScanDone(tx, scanId);
     const next = await scans.queued(libraryId);
     if (next) await enqueueScanJob(tx, next.id);
   });

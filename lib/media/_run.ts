@@ -9,6 +9,7 @@ import { HeadTailBuffer } from "./_head_tail_buffer.ts";
 import { LineSplitter } from "./_line_splitter.ts";
 import { OWNER_ENV, ownerToken, reapOrphansNowAndThen } from "./_orphans.ts";
 import { ProcessError } from "./_process_error.ts";
+import { failSpan, startLeafSpan } from "../observability/tracing.ts";
 import { findProgram, launcher } from "./_program.ts";
 import type { ProcessResult, SpawnOptions } from "./subprocess.ts";
 
@@ -81,6 +82,10 @@ export function startRun(argv: readonly string[], spec: RunSpec): Run {
   }
   const startedAt = performance.now();
   const pid = child.pid;
+  // A span per run (ffprobe, ffmpeg), child of the active span: the job or request that ran it.
+  const span = startLeafSpan(name, {
+    attributes: { "process.executable.name": name, "process.pid": pid },
+  });
 
   let stopReason: StopReason | undefined;
   let failed = false;
@@ -201,7 +206,16 @@ export function startRun(argv: readonly string[], spec: RunSpec): Run {
     pid,
     stdout: spec.stdoutMode === "stream" ? child.stdout : null,
     stdin: spec.stdin === "piped" ? child.stdin : null,
-    done: finish().finally(() => liveRuns.delete(run)),
+    done: finish().then((r) => {
+      if (r.code !== null) span?.setAttribute("process.exit.code", r.code);
+      return r;
+    }, (e) => {
+      if (span) failSpan(span, e);
+      throw e;
+    }).finally(() => {
+      span?.end();
+      liveRuns.delete(run);
+    }),
     stop,
   };
   liveRuns.add(run);
@@ -234,7 +248,8 @@ function stoppedError(
   }
 }
 
-function killGroup(pid: number, signal: Deno.Signal): void {
+/** Sends `signal` to the process group of `pid` (the child's own group). */
+export function killGroup(pid: number, signal: Deno.Signal): void {
   try {
     Deno.kill(-pid, signal);
   } catch {

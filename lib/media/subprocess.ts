@@ -54,7 +54,7 @@
  * @module
  */
 import { ProcessError } from "./_process_error.ts";
-import { liveRuns, startRun } from "./_run.ts";
+import { killGroup, liveRuns, startRun } from "./_run.ts";
 import { reapOrphans } from "./_orphans.ts";
 
 export { ProcessError, reapOrphans };
@@ -133,6 +133,11 @@ export interface ProcessHandle extends AsyncDisposable {
   readonly done: Promise<ProcessResult>;
   /** Stops the process group (SIGTERM, then SIGKILL); resolves once it is gone. */
   kill(): Promise<void>;
+  /**
+   * Pauses (SIGSTOP) or resumes (SIGCONT) the whole process group: a
+   * transcode far ahead of its player waits without holding a CPU.
+   */
+  pause(paused: boolean): void;
 }
 
 /**
@@ -177,7 +182,10 @@ export function spawnProcess(argv: readonly string[], options: SpawnOptions): Pr
   const run = startRun(argv, { ...options, stdoutMode: options.stdout ?? "ignore" });
   // Never an unhandled rejection: a caller that only calls kill() must not crash the worker.
   run.done.catch(() => {});
+  let stopped = false;
   const kill = () => {
+    // A stopped process cannot act on SIGTERM: it is resumed to die cleanly.
+    if (stopped) killGroup(run.pid, "SIGCONT");
     run.stop("aborted");
     return run.done.then(() => {}, () => {});
   };
@@ -187,6 +195,10 @@ export function spawnProcess(argv: readonly string[], options: SpawnOptions): Pr
     stdin: run.stdin,
     done: run.done,
     kill,
+    pause(paused) {
+      stopped = paused;
+      killGroup(run.pid, paused ? "SIGSTOP" : "SIGCONT");
+    },
     [Symbol.asyncDispose]: kill,
   };
 }

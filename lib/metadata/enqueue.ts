@@ -13,13 +13,15 @@ import { METADATA_KINDS } from "./kinds.ts";
 
 /** Enqueues `metadata.identify` for each film, in `q` (a transaction to make it part of it). */
 export async function enqueueIdentify(q: Queryable, movieIds: string[]): Promise<void> {
-  const queue = createJobQueue({ sql: q, kinds: METADATA_KINDS });
-  for (const movieId of movieIds) {
-    await queue.enqueue("metadata.identify", { movieId }, {
-      tx: q,
+  // One statement for a scanner batch of hundreds of films.
+  await createJobQueue({ sql: q, kinds: METADATA_KINDS }).enqueueMany(
+    "metadata.identify",
+    movieIds.map((movieId) => ({
+      payload: { movieId },
       uniqueKey: `metadata.identify:${movieId}`,
-    });
-  }
+    })),
+    { tx: q },
+  );
 }
 
 /** Enqueues `metadata.refresh` of one film or of a whole library. */

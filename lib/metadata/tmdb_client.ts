@@ -9,6 +9,7 @@
  * in `api_key`. Neither ever reaches a cache key or a log line: both are
  * built from the path and the other parameters only.
  */
+import { cacheLookup } from "../observability/metrics.ts";
 import type { z } from "zod";
 import type { SectionValues } from "../config/config.ts";
 import type { Queryable } from "../db/client.ts";
@@ -90,11 +91,15 @@ export function createTmdbClient(deps: TmdbClientDeps): ClosableTmdbClient {
     schema: S,
   ): Promise<z.output<S> | null> {
     const hit = await cache.get(key, clock.now());
-    if (hit?.status === 404) return null;
+    if (hit?.status === 404) {
+      cacheLookup("tmdb", true);
+      return null;
+    }
     if (hit) {
       const parsed = schema.safeParse(hit.body);
+      cacheLookup("tmdb", parsed.success);
       if (parsed.success) return parsed.data;
-    }
+    } else cacheLookup("tmdb", false);
     const url = new URL(base + path);
     url.search = query.toString();
     const headers: Record<string, string> = { accept: "application/json" };

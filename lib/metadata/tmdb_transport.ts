@@ -6,6 +6,7 @@
  * What comes back is a status with its parsed JSON body, or a
  * {@linkcode TmdbUnavailableError}.
  */
+import { inSpan } from "../observability/tracing.ts";
 import { retryDelayMs } from "../jobs/backoff.ts";
 import type { TmdbRateRepo } from "../db/tmdb_rate_repo.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -95,85 +96,97 @@ export function createTmdbTransport(o: TmdbTransportOptions): TmdbTransport {
   }
 
   return {
-    async get(url, headers, logPath) {
-      let failed = 0;
-      let limited = 0;
-      for (let attempt = 1;; attempt++) {
-        const started = performance.now();
-        let problem: string;
-        let status: number | undefined;
-        try {
-          const res = await once(url, headers);
-          status = res.status;
-          if (res.status === 200) {
-            // Reading the body is covered by the timeout signal too.
-            const text = await res.text();
-            o.logger.debug("tmdb request", {
-              path: logPath,
-              status,
-              attempt,
-              durationMs: Math.round(performance.now() - started),
-            });
-            try {
-              return { status, body: JSON.parse(text) };
-            } catch {
-              throw new TmdbUnavailableError(`TMDb sent a malformed answer for ${logPath}`, 200);
-            }
-          }
-          await res.body?.cancel();
+    get(url, headers, logPath) {
+      // One span per logical call, its attempts (Deno's fetch spans) inside it.
+      return inSpan("tmdb GET", {
+        kind: "client",
+        attributes: { "tmdb.path": logPath.split("?")[0] },
+      }, () => getWithRetries(url, headers, logPath));
+    },
+    close() {
+      client?.close();
+    },
+  };
+
+  async function getWithRetries(
+    url: URL,
+    headers: HeadersInit,
+    logPath: string,
+  ): Promise<TmdbAnswer> {
+    let failed = 0;
+    let limited = 0;
+    for (let attempt = 1;; attempt++) {
+      const started = performance.now();
+      let problem: string;
+      let status: number | undefined;
+      try {
+        const res = await once(url, headers);
+        status = res.status;
+        if (res.status === 200) {
+          // Reading the body is covered by the timeout signal too.
+          const text = await res.text();
           o.logger.debug("tmdb request", {
             path: logPath,
             status,
             attempt,
             durationMs: Math.round(performance.now() - started),
           });
-          if (res.status === 404) return { status: 404, body: null };
-          if (res.status === 401) {
+          try {
+            return { status, body: JSON.parse(text) };
+          } catch {
+            throw new TmdbUnavailableError(`TMDb sent a malformed answer for ${logPath}`, 200);
+          }
+        }
+        await res.body?.cancel();
+        o.logger.debug("tmdb request", {
+          path: logPath,
+          status,
+          attempt,
+          durationMs: Math.round(performance.now() - started),
+        });
+        if (res.status === 404) return { status: 404, body: null };
+        if (res.status === 401) {
+          throw new TmdbUnavailableError(
+            "TMDb refused the credentials (401): check REVENGE_TMDB_TOKEN or REVENGE_TMDB_API_KEY",
+            401,
+          );
+        }
+        if (res.status === 429) {
+          const seconds = retryAfterSeconds(res.headers.get("retry-after"));
+          // Every sender waits, not just this one: the schedule itself moves past the pause.
+          await schedule.pause(seconds * 1000);
+          if (++limited > maxLimited || seconds > maxRetryAfter) {
             throw new TmdbUnavailableError(
-              "TMDb refused the credentials (401): check REVENGE_TMDB_TOKEN or REVENGE_TMDB_API_KEY",
-              401,
+              `TMDb kept limiting the request rate (429, Retry-After ${seconds} s)`,
+              429,
             );
           }
-          if (res.status === 429) {
-            const seconds = retryAfterSeconds(res.headers.get("retry-after"));
-            // Every sender waits, not just this one: the schedule itself moves past the pause.
-            await schedule.pause(seconds * 1000);
-            if (++limited > maxLimited || seconds > maxRetryAfter) {
-              throw new TmdbUnavailableError(
-                `TMDb kept limiting the request rate (429, Retry-After ${seconds} s)`,
-                429,
-              );
-            }
-            o.logger.info("tmdb rate limited: pausing", { path: logPath, retryAfterS: seconds });
-            continue;
-          }
-          if (res.status < 500) {
-            throw new TmdbUnavailableError(`TMDb answered ${res.status} for ${logPath}`, status);
-          }
-          problem = `TMDb answered ${res.status}`;
-        } catch (e) {
-          if (e instanceof TmdbUnavailableError) throw e;
-          const err = e as Error;
-          problem = err.name === "TimeoutError"
-            ? `TMDb did not answer within ${o.timeoutMs} ms`
-            : `TMDb could not be reached (${err.message.slice(0, 200)})`;
-          o.logger.debug("tmdb request failed", {
-            path: logPath,
-            attempt,
-            durationMs: Math.round(performance.now() - started),
-            error: problem,
-          });
+          o.logger.info("tmdb rate limited: pausing", { path: logPath, retryAfterS: seconds });
+          continue;
         }
-        if (++failed >= attempts) {
-          throw new TmdbUnavailableError(`${problem} (after ${failed} attempts)`, status);
+        if (res.status < 500) {
+          throw new TmdbUnavailableError(`TMDb answered ${res.status} for ${logPath}`, status);
         }
-        const delay = retryDelayMs(failed, policy);
-        o.logger.debug("tmdb retry", { path: logPath, attempt, retryInMs: delay, reason: problem });
-        await sleep(delay);
+        problem = `TMDb answered ${res.status}`;
+      } catch (e) {
+        if (e instanceof TmdbUnavailableError) throw e;
+        const err = e as Error;
+        problem = err.name === "TimeoutError"
+          ? `TMDb did not answer within ${o.timeoutMs} ms`
+          : `TMDb could not be reached (${err.message.slice(0, 200)})`;
+        o.logger.debug("tmdb request failed", {
+          path: logPath,
+          attempt,
+          durationMs: Math.round(performance.now() - started),
+          error: problem,
+        });
       }
-    },
-    close() {
-      client?.close();
-    },
-  };
+      if (++failed >= attempts) {
+        throw new TmdbUnavailableError(`${problem} (after ${failed} attempts)`, status);
+      }
+      const delay = retryDelayMs(failed, policy);
+      o.logger.debug("tmdb retry", { path: logPath, attempt, retryInMs: delay, reason: problem });
+      await sleep(delay);
+    }
+  }
 }

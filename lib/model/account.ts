@@ -10,6 +10,8 @@ export interface User {
   username: string;
   displayName: string | null;
   email: string | null;
+  /** The web UI language the user chose (`en`, `de`); null: the browser's. */
+  language: string | null;
   roles: string[];
   disabled: boolean;
   createdAt: Date;
@@ -134,6 +136,20 @@ export const AUDIT_ACTIONS = [
   "collection.updated",
   "collection.movies.changed",
   "collection.deleted",
+  "playback.stream.stopped",
+  "radarr.instance.created",
+  "radarr.instance.updated",
+  "radarr.instance.deleted",
+  "radarr.sync.requested",
+  "radarr.webhook.rejected",
+  "notification_agent.created",
+  "notification_agent.updated",
+  "notification_agent.deleted",
+  "notification_agent.tested",
+  "search.reindex.requested",
+  "backup.requested",
+  "backup.created",
+  "backup.failed",
 ] as const;
 /** One of {@linkcode AUDIT_ACTIONS}. */
 export type AuditAction = typeof AUDIT_ACTIONS[number];
@@ -157,7 +173,12 @@ export interface AuditEvent {
     | "setting"
     | "library"
     | "movie"
-    | "collection";
+    | "collection"
+    | "playback_session"
+    | "radarr_instance"
+    | "notification_agent"
+    | "search"
+    | "backup";
   targetId?: string | null;
   details?: Record<string, unknown>;
 }

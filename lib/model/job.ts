@@ -5,7 +5,15 @@
  */
 
 /** The queues jobs run in; each has its own concurrency limit per instance. */
-export const QUEUES = ["scan", "metadata", "images", "search", "notifications", "default"] as const;
+export const QUEUES = [
+  "scan",
+  "probe",
+  "metadata",
+  "images",
+  "search",
+  "notifications",
+  "default",
+] as const;
 /** One of {@linkcode QUEUES}. */
 export type QueueName = typeof QUEUES[number];
 

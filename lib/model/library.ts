@@ -24,7 +24,14 @@ export interface LibraryDetail extends Library {
 }
 
 /** Why a scan ran. */
-export const SCAN_REASONS = ["manual", "created", "updated", "periodic", "watch"] as const;
+export const SCAN_REASONS = [
+  "manual",
+  "created",
+  "updated",
+  "periodic",
+  "watch",
+  "radarr",
+] as const;
 /** Why a scan ran. */
 export type ScanReason = typeof SCAN_REASONS[number];
 

@@ -40,12 +40,15 @@ export const PERMISSIONS: readonly PermissionInfo[] = [
   },
   { name: "playback:stream", description: "Play movies (direct play and remux)" },
   { name: "playback:transcode", description: "Play movies transcoded by the server" },
+  { name: "playback:manage", description: "See everyone's active streams and stop them" },
   { name: "requests:read", description: "See movie requests" },
   { name: "requests:create", description: "Request movies" },
   { name: "requests:manage", description: "Approve, decline and delete requests" },
   { name: "content:moderate", description: "Moderate user content" },
   { name: "jobs:read", description: "See background jobs and queues" },
   { name: "jobs:manage", description: "Retry, cancel and schedule background jobs" },
+  { name: "backups:read", description: "List the server's backups" },
+  { name: "backups:manage", description: "Make a backup of the server now" },
 ];
 
 const NAMES = new Set(PERMISSIONS.map((p) => p.name));

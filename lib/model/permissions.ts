@@ -13,6 +13,12 @@ export interface Principal {
   sessionId?: string;
   /** Set when authenticated by an API key. */
   apiKeyId?: string;
+  /**
+   * Set when authenticated by a stream token (`lib/auth/stream_tokens.ts`):
+   * the one media file it may fetch. Such a principal holds only playback
+   * permissions, and only on media paths of that file.
+   */
+  streamFileId?: string;
   /** Effective permissions (for API keys: the key's subset of the owner's). */
   permissions: ReadonlySet<string>;
   /**

@@ -96,6 +96,8 @@ export interface MoviesService {
   cast(v: Viewer, id: string): Promise<CreditRecord[]>;
   crew(v: Viewer, id: string): Promise<CreditRecord[]>;
   genres(v: Viewer, id: string): Promise<string[]>;
+  /** The genres of the films the caller may see (in one library): a filter's choices. */
+  genreNames(v: Viewer, libraryId?: string): Promise<string[]>;
   /** Throws {@linkcode NotFoundError} unless the film exists and the caller may see it. */
   assertVisible(v: Viewer, id: string): Promise<void>;
   progress(v: Viewer, id: string): Promise<ProgressRecord>;
@@ -105,6 +107,12 @@ export interface MoviesService {
   clearProgress(v: Viewer, id: string): Promise<void>;
   setWatched(v: Viewer, id: string, watched: boolean): Promise<ProgressRecord>;
   collection(v: Viewer, id: string): Promise<CollectionRecord>;
+  /** A person credited in a film the caller may see (else not found). */
+  person(v: Viewer, id: string): Promise<PersonRecord>;
+  /** That person's films the caller may see, newest first. */
+  personMovies(v: Viewer, id: string, p: Paging): Promise<Page<MovieRecord>>;
+  /** The collections with films the caller may see, by name. */
+  collections(v: Viewer, p: Paging): Promise<Page<CollectionRecord>>;
   /** The collection's films, by year. */
   collectionMovies(v: Viewer, id: string, p: Paging): Promise<Page<MovieRecord>>;
 }
@@ -129,6 +137,15 @@ const DEFAULT_ORDER: Record<MovieSortKey, "asc" | "desc"> = {
 // One message for "does not exist" and "not yours": the answer must not tell them apart.
 const noMovie = () => new NotFoundError("No such movie.");
 const noCollection = () => new NotFoundError("No such collection.");
+const noPerson = () => new NotFoundError("No such person.");
+
+/** A person as the caller sees them. */
+export interface PersonRecord {
+  id: string;
+  name: string;
+  profilePath: string | null;
+  tmdbId: number | null;
+}
 
 /** Creates the service. */
 export function createMoviesService(deps: MoviesServiceDeps): MoviesService {
@@ -203,6 +220,8 @@ export function createMoviesService(deps: MoviesServiceDeps): MoviesService {
     cast: (v, id) => ofVisible(v, id, () => movies.credits(v, id, "cast")),
     crew: (v, id) => ofVisible(v, id, () => movies.credits(v, id, "crew")),
     genres: (v, id) => ofVisible(v, id, () => movies.genres(v, id)),
+    genreNames: (v, libraryId) =>
+      libraryId && !UUID.test(libraryId) ? Promise.resolve([]) : movies.genreNames(v, libraryId),
     assertVisible: (v, id) => ofVisible(v, id, () => Promise.resolve()),
     progress: (v, id) => ofVisible(v, id, () => progress.get(v, id)),
     async recordProgress(v, id, report) {
@@ -229,6 +248,24 @@ export function createMoviesService(deps: MoviesServiceDeps): MoviesService {
       const c = UUID.test(id) ? await collections.get(v, id) : null;
       if (!c) throw noCollection();
       return c;
+    },
+    async person(v, id) {
+      const person = UUID.test(id) ? await movies.person(v, id) : null;
+      if (!person) throw noPerson();
+      return person;
+    },
+    async personMovies(v, id, p) {
+      if (!UUID.test(id)) throw noPerson();
+      const [person, films] = await Promise.all([
+        movies.person(v, id),
+        page(v, { ...p, personId: id, sort: "year", order: "desc" }),
+      ]);
+      if (!person) throw noPerson();
+      return films;
+    },
+    async collections(v, p) {
+      const [items, total] = await collections.list(v, p.limit, p.offset);
+      return { items, total, limit: p.limit, offset: p.offset };
     },
     async collectionMovies(v, id, p) {
       if (!UUID.test(id)) throw noCollection();

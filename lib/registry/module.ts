@@ -29,6 +29,11 @@ export interface CoreDeps {
   /** Shared rate-limit store (memory, or Redis across instances). */
   rateLimitStore: RateLimitStore;
   readiness: Readiness;
+  /**
+   * Web Worker modules, named by main.ts (lib/ does not know workers/):
+   * `transcode` is `workers/transcode_worker.ts`. Absent where nothing is started.
+   */
+  workerUrls?: { transcode?: URL };
 }
 
 /** The services every module and route can use without a module providing them. */
@@ -73,6 +78,12 @@ export interface ModuleJobs<S> {
   hooks?(deps: Omit<JobHandlerDeps<S>, "hooks">): HookBinding[];
   /** Periodic schedules (once per period across instances); may depend on settings. */
   schedules?(settings: S): PeriodicSchedule<JobKindTable>[];
+  /**
+   * The settings copied into job workers, from every section (default: this
+   * module's own section); for handlers that also need a value of another
+   * section (the notifications' handlers open secrets with `auth`'s key).
+   */
+  workerSettings?(config: Record<string, unknown>): S;
 }
 
 /** A module. */

@@ -9,23 +9,54 @@ import { module as system } from "../system/module.ts";
 import { module as library } from "../library/module.ts";
 import { module as movies } from "../movies/module.ts";
 import { module as metadata } from "../metadata/module.ts";
+import { module as transcode } from "../playback/hls/module.ts";
+import { module as playback } from "../playback/module.ts";
+import { module as integrations } from "../integrations/module.ts";
+import { module as notifications } from "../notifications/module.ts";
+import { module as search } from "../search/module.ts";
+import { module as backup } from "../backup/module.ts";
 import type { ConfigOf, ConfigSection } from "../config/config.ts";
 import { serverConfig } from "../config/server_config.ts";
 import { httpConfig } from "../http/config.ts";
 import { databaseConfig } from "../db/config.ts";
-import { logConfig } from "../observability/config.ts";
+import { logConfig, metricsConfig } from "../observability/config.ts";
 import { authConfig } from "../auth/config.ts";
 import { jobsConfig } from "../jobs/config.ts";
 import { libraryConfig } from "../library/config.ts";
 import { moviesConfig } from "../movies/config.ts";
 import { metadataConfig } from "../metadata/config.ts";
+import { transcodeConfig } from "../playback/hls/config.ts";
+import { playbackConfig } from "../playback/config.ts";
+import { integrationsConfig } from "../integrations/config.ts";
+import { notificationsConfig } from "../notifications/config.ts";
+import { searchConfig } from "../search/config.ts";
+import { backupConfig } from "../backup/config.ts";
 import type { AnyModule, ServicesOf } from "./module.ts";
 
 /** Every production module, in start order (a module comes after those it needs). */
-export const PRODUCTION_MODULES = [auth, jobs, system, library, movies, metadata] as const;
+export const PRODUCTION_MODULES = [
+  auth,
+  jobs,
+  system,
+  library,
+  movies,
+  metadata,
+  transcode,
+  playback,
+  integrations,
+  notifications,
+  search,
+  backup,
+] as const;
 
 /** Sections read by the core (`main.ts`) rather than by one module. */
-export const CORE_SECTIONS = [serverConfig, httpConfig, databaseConfig, logConfig] as const;
+export const CORE_SECTIONS = [
+  serverConfig,
+  httpConfig,
+  databaseConfig,
+  logConfig,
+  metricsConfig,
+] as const;
 
 /** Everything a route handler may call (`c.var.services`). */
 export type Services = ServicesOf<typeof PRODUCTION_MODULES>;
@@ -39,6 +70,12 @@ export type Config = ConfigOf<
     typeof libraryConfig,
     typeof moviesConfig,
     typeof metadataConfig,
+    typeof transcodeConfig,
+    typeof playbackConfig,
+    typeof integrationsConfig,
+    typeof notificationsConfig,
+    typeof searchConfig,
+    typeof backupConfig,
   ]
 >;
 

@@ -39,6 +39,7 @@ export class RegistryError extends Error {
 function collectJobs(
   modules: readonly AnyModule[],
   settingsOf: (m: AnyModule) => unknown,
+  config: Record<string, unknown>,
 ): RegistryJobs {
   const kinds: JobKindTable = {};
   const sources: HandlerSource[] = [];
@@ -49,7 +50,7 @@ function collectJobs(
       if (kinds[kind]) throw new RegistryError(`job kind ${kind} is declared twice`);
       kinds[kind] = spec;
     }
-    sources.push({ url: m.url, settings: settingsOf(m) });
+    sources.push({ url: m.url, settings: m.jobs.workerSettings?.(config) ?? settingsOf(m) });
     for (const s of m.jobs.schedules?.(settingsOf(m)) ?? []) {
       if (!m.jobs.kinds[s.kind]) {
         throw new RegistryError(`schedule ${s.name} of ${m.name} fires unknown kind ${s.kind}`);
@@ -78,7 +79,7 @@ export function createRegistry<const T extends readonly AnyModule[]>(
     names.add(m.name);
   }
   const settingsOf = (m: AnyModule) => (m.config ? config[m.config.name] : {}) ?? {};
-  const jobs = collectJobs(modules, settingsOf);
+  const jobs = collectJobs(modules, settingsOf, config);
   const created = new Map<AnyModule, ModuleInstance<unknown>>();
   const services: Record<string, unknown> = { readiness: core.readiness };
   for (const m of modules) {

@@ -9,7 +9,7 @@ export interface FieldProps {
   label: string;
   error?: string;
   name?: string;
-  type?: "text" | "password";
+  type?: "text" | "password" | "email";
   autocomplete?: string;
   inputMode?: "text" | "numeric";
   required?: boolean;

@@ -25,6 +25,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: "not found",
   409: "conflicts with the current state",
   415: "body is not JSON",
+  416: "the byte range lies outside the file",
   429: "too many requests",
   503: "a service it needs (TMDb) is unreachable or not configured",
 };
@@ -77,6 +78,7 @@ export const UserSchema = z.object({
   username: z.string(),
   displayName: z.string().nullable(),
   email: z.string().nullable(),
+  language: z.enum(["en", "de"]).nullable().describe("Web UI language; null: the browser's"),
   roles: z.array(z.string()),
   disabled: z.boolean(),
   createdAt: time,
@@ -206,6 +208,7 @@ export function userView(u: User) {
     username: u.username,
     displayName: u.displayName,
     email: u.email,
+    language: u.language === "en" || u.language === "de" ? u.language as "en" | "de" : null,
     roles: u.roles,
     disabled: u.disabled,
     createdAt: u.createdAt.toISOString(),

@@ -69,7 +69,8 @@ const ListQuery = Paging.extend({
 });
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
-function toJson(j: JobRecord): z.infer<typeof Job> {
+/** JSON view of a job. */
+export function toJson(j: JobRecord): z.infer<typeof Job> {
   return {
     ...j,
     runAt: j.runAt.toISOString(),

@@ -213,9 +213,11 @@ export const adminUsers = createRouter()
       method: "post",
       path: "/{id}/password-reset-link",
       tags: ["admin: users"],
-      summary: "Make a one-time password reset link (valid 24 h; pass it on yourself for now)",
+      summary: "Make a one-time password reset link (valid 24 h)",
       description:
-        "Only the newest link of a user works. E-mail delivery joins when notifications exist.",
+        "Only the newest link of a user works. The link is e-mailed to the user when an " +
+        "administrator's e-mail notification agent exists, the user has an address and the " +
+        "link is absolute (`emailed`); otherwise pass it on yourself.",
       ...needs("users:update"),
       request: { params: UserIdParam },
       responses: {
@@ -228,6 +230,7 @@ export const adminUsers = createRouter()
                 "REVENGE_ALLOWED_HOSTS; otherwise relative to the server (see `note`)",
             ),
             expiresAt: z.string(),
+            emailed: z.boolean().describe("The link was e-mailed to the user"),
             note: z.string().optional().describe("Why the link is relative, when it is"),
           }).openapi("PasswordResetLink"),
         ),
@@ -245,6 +248,7 @@ export const adminUsers = createRouter()
         token: r.token,
         url: r.url,
         expiresAt: r.expiresAt.toISOString(),
+        emailed: r.emailed,
         ...(r.absolute ? {} : { note: RELATIVE_LINK }),
       }, 201);
     },

@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/http/router.ts";
-import { errors, json, needs, Paging } from "./_schemas.ts";
+import { errors, json, needs, pageOf, Paging } from "./_schemas.ts";
 import { IdParam, MoviePage, moviePageView, viewerOf } from "./movies.ts";
 
 /** A collection as the caller sees it. */
@@ -24,8 +24,24 @@ export const Collection = z.object({
 
 const read = { tags: ["movies"], ...needs("movies:read") };
 
+const CollectionPage = pageOf(Collection, "CollectionPage");
+
 /** Routes of `/api/v1/collections`. */
 export const collections = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      ...read,
+      summary: "The collections with films the caller may see, by name",
+      request: { query: Paging },
+      responses: { 200: json("a page of collections", CollectionPage), ...errors(400, 401, 403) },
+    }),
+    async (c) => {
+      const page = await c.var.services.movies.collections(await viewerOf(c), c.req.valid("query"));
+      return c.json(page, 200);
+    },
+  )
   .openapi(
     createRoute({
       method: "get",

@@ -89,11 +89,13 @@ const Problem = z.object({
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-function scanView(s: ScanStatus) {
+/** JSON view of a scan. */
+export function scanView(s: ScanStatus) {
   return { ...s, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) };
 }
 
-function libraryView(l: LibraryDetail, manager: boolean) {
+/** JSON view of a library (its folders and problem count only for a manager). */
+export function libraryView(l: LibraryDetail, manager: boolean) {
   return {
     id: l.id,
     name: l.name,

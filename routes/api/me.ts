@@ -102,13 +102,16 @@ export const me = createRouter()
       method: "patch",
       path: "/me",
       tags: ["me"],
-      summary: "Change my display name or e-mail",
+      summary: "Change my display name, e-mail or language",
       ...needs("self:update"),
       request: {
         body: jsonBody(
           z.object({
             displayName: z.string().max(128).nullable().optional(),
             email: z.email().max(254).nullable().optional(),
+            language: z.enum(["en", "de"]).nullable().optional().describe(
+              "Web UI language; null: the browser's",
+            ),
           }).strict(),
         ),
       },

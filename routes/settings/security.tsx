@@ -6,12 +6,14 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../../lib/http/types.ts";
-import { renderPage } from "../../lib/http/render.tsx";
 import { Island } from "../../lib/http/island.tsx";
 import TotpSettings from "../../islands/TotpSettings.tsx";
 import PasskeySettings from "../../islands/PasskeySettings.tsx";
 import SessionList from "../../islands/SessionList.tsx";
 import PasswordChange from "../../islands/PasswordChange.tsx";
+import { useT } from "../../lib/ui/i18n/use_t.ts";
+import { SettingsNav } from "../../lib/ui/SettingsNav.tsx";
+import { page, pageContext } from "../_page.tsx";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -51,23 +53,38 @@ export type SecurityProps = Awaited<ReturnType<typeof handler>>;
 
 /** The page. */
 export default function Security(props: SecurityProps) {
+  const t = useT();
   return (
     <div class="stack">
-      <h1>Security</h1>
+      <h1>{t("security.title")}</h1>
+      {!props.confined && <SettingsNav lang={t.lang} current="/settings/security" />}
       {props.confined && (
         <p class="card" role="alert">
-          Your role requires a second factor: set up an authenticator app or a passkey to go on.
+          {t("security.confined")}
         </p>
       )}
       <p>
-        Two-step sign-in is <strong>{props.active ? "on" : "off"}</strong>.
+        {t("security.twoStep")}{" "}
+        <strong>{props.active ? t("security.on") : t("security.off")}</strong>.
       </p>
-      <Island name="PasskeySettings" component={PasskeySettings} props={props} />
-      <Island name="TotpSettings" component={TotpSettings} props={props.totp} />
+      <Island
+        name="PasskeySettings"
+        component={PasskeySettings}
+        props={{ ...props, lang: t.lang }}
+      />
+      <Island
+        name="TotpSettings"
+        component={TotpSettings}
+        props={{ ...props.totp, lang: t.lang }}
+      />
       {!props.confined && (
         <>
-          <Island name="SessionList" component={SessionList} props={props} />
-          <Island name="PasswordChange" component={PasswordChange} props={props} />
+          <Island name="SessionList" component={SessionList} props={{ ...props, lang: t.lang }} />
+          <Island
+            name="PasswordChange"
+            component={PasswordChange}
+            props={{ ...props, lang: t.lang }}
+          />
         </>
       )}
     </div>
@@ -76,8 +93,6 @@ export default function Security(props: SecurityProps) {
 
 /** Page routes, mounted at `/settings/security`. */
 export const securityPage = new Hono<AppEnv>().get("/", async (c) => {
-  return renderPage(<Security {...await handler(c)} />, {
-    title: "Security",
-    user: c.var.principal,
-  });
+  const [props, ctx] = await Promise.all([handler(c), pageContext(c)]);
+  return page(c, <Security {...props} />, { title: ctx.t("security.title"), ctx });
 });

@@ -9,6 +9,11 @@
  * other non-public route answers 403. A browser navigating to a page gets
  * redirects instead (303): to `/login?next=<this page>` without a session,
  * to `/settings/security` while it must enrol.
+ *
+ * On a media path of one file (`media_routes.ts` `mediaFileId`), and only
+ * there, a stream token in `?token=` is the credential (before any other):
+ * for its own file it gives a principal holding only its user's
+ * playback permissions; for another file it is 403 (`stream_tokens.ts`).
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { loginUrl } from "../../model/next_path.ts";
@@ -17,6 +22,9 @@ import { MfaEnrolmentRequiredError, UnauthorizedError } from "../../model/errors
 import type { CredentialSource } from "../../auth/authenticator.ts";
 import { isMfaEnrolmentRoute } from "../mfa_enrolment_routes.ts";
 import { isPublicRoute } from "../public_routes.ts";
+import { mediaFileId } from "../media_routes.ts";
+import { ForbiddenError, ValidationError } from "../../model/errors.ts";
+import { hasPermission, type Principal } from "../../model/permissions.ts";
 import { clearSessionCookie, readSessionCookie } from "../session_cookie.ts";
 import type { AppEnv } from "../types.ts";
 
@@ -49,12 +57,72 @@ const VIA = { cookie: "cookie", bearer: "bearer", apiKeyHeader: "apiKey" } as co
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return function authenticateMiddleware(c, next) {
     const isPublic = isPublicRoute(c.req.method, c.req.path);
+    // A stream token is named in the URL on purpose: it wins over a cookie the browser sends
+    // anyway (perhaps a stale one).
+    const fileId = isPublic ? undefined : mediaFileId(c.req.path);
+    const token = fileId === undefined ? undefined : c.req.query("token");
+    if (token !== undefined) return withStreamToken(c, next, token, fileId!);
     const cred = credential(c);
     // Without credentials nothing is awaited (probes, assets, public pages).
     if (cred) return withCredential(c, next, cred, isPublic);
     if (!isPublic) return Promise.resolve(refuse(c));
     return next();
   };
+}
+
+/** The playback permissions, the only ones a stream token's principal may hold. */
+const PLAYBACK = ["playback:stream", "playback:transcode"] as const;
+
+/** The raw `token` parameter is valid percent-encoded UTF-8 (Hono would decode a bad one to U+FFFD). */
+function decodes(url: string): boolean {
+  const raw = /[?&]token=([^&#]*)/.exec(url)?.[1] ?? "";
+  try {
+    decodeURIComponent(raw.replaceAll("+", " "));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A stream token on a media path of `fileId`: its user, for that file only. */
+async function withStreamToken(
+  c: Context<AppEnv>,
+  next: Next,
+  token: string,
+  fileId: string,
+): Promise<Response | void> {
+  // A token no token could be (a NUL, a lone surrogate) is bad input, not a bad credential.
+  // deno-lint-ignore no-control-regex -- finding control characters is the point
+  if (!token.isWellFormed() || /[\u0000-\u001f\u007f]/.test(token) || !decodes(c.req.url)) {
+    throw new ValidationError("The stream token is not valid text.", {
+      issues: [{ path: "query.token", message: "control characters or invalid Unicode" }],
+    });
+  }
+  const { streamTokens, authenticator } = c.get("services").auth;
+  // verify() checks the shape first: anything not shaped like an rvt_ token is undefined.
+  const grant = await streamTokens.verify(token);
+  if (!grant) {
+    throw new UnauthorizedError(
+      "The stream token is invalid or has expired; ask for a new one " +
+        "(POST /api/v1/movies/{id}/playback).",
+    );
+  }
+  if (grant.fileId !== fileId) {
+    throw new ForbiddenError("This stream token is for another file.");
+  }
+  const access = await authenticator.access(grant.userId);
+  if (!access || access.disabled) {
+    throw new UnauthorizedError("The stream token's account is disabled or gone.");
+  }
+  const principal: Principal = {
+    userId: grant.userId,
+    username: access.username,
+    streamFileId: fileId,
+    permissions: new Set(PLAYBACK.filter((p) => hasPermission(access.permissions, p))),
+  };
+  c.set("principal", principal);
+  c.set("authVia", "streamToken");
+  await next();
 }
 
 /** Without a principal: a page goes to the login page, anything else gets 401. */

@@ -4,6 +4,7 @@
  * ones; an exhausted budget throws {@linkcode RateLimitedError}, which
  * `problem.ts` turns into 429 with `Retry-After`.
  */
+import { rateLimitHits } from "../../observability/metrics.ts";
 import type { Context, MiddlewareHandler } from "hono";
 import { RateLimitedError } from "../../model/errors.ts";
 import {
@@ -63,6 +64,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     if (!r.allowed) {
       // Prepared headers: the error response made from the throw takes them.
       setHeaders(c.header, name, policy, r);
+      rateLimitHits.inc({ limiter: name });
       throw new RateLimitedError("Too many requests; slow down.", r.retryAfterSeconds);
     }
     await next();
