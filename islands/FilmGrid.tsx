@@ -45,24 +45,30 @@ export default function FilmGrid(props: FilmGridProps) {
   const [failed, setFailed] = useState(false);
   const sentinel = useRef<HTMLDivElement>(null);
   const busy = useRef(false);
+  // The page reached and the films shown, updated at once: an observer callback from before the
+  // re-render (still connected until the effect's cleanup) must not fetch the same offset again.
+  const reached = useRef(props.page);
+  const shown = useRef(new Set(props.films.map((f) => f.id)));
   async function more() {
-    if (busy.current || page >= pages) return;
+    const current = reached.current;
+    if (busy.current || current >= pages) return;
     busy.current = true;
     setLoading(true);
     setFailed(false);
     try {
       const sep = api.includes("?") ? "&" : "?";
-      const r = await fetch(`${api}${sep}limit=${pageSize}&offset=${page * pageSize}`, {
+      const r = await fetch(`${api}${sep}limit=${pageSize}&offset=${current * pageSize}`, {
         headers: { accept: "application/json" },
         credentials: "same-origin",
       });
       if (!r.ok) throw new Error(String(r.status));
       const body = await r.json() as { items: PosterSource[] };
-      const seen = new Set(films.map((f) => f.id));
-      setFilms((prev) => [...prev, ...body.items.filter((m) => !seen.has(m.id)).map(posterFilm)]);
-      const next = page + 1;
-      setPage(next);
-      history.replaceState(null, "", pageHref(base, next));
+      const fresh = body.items.filter((m) => !shown.current.has(m.id)).map(posterFilm);
+      for (const f of fresh) shown.current.add(f.id);
+      reached.current = current + 1;
+      setFilms((prev) => [...prev, ...fresh]);
+      setPage(current + 1);
+      history.replaceState(null, "", pageHref(base, current + 1));
     } catch {
       setFailed(true);
     } finally {
