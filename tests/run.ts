@@ -22,6 +22,10 @@
  * the test fails. The folder is removed after a passing run and kept, with
  * its path printed, after a failing one.
  *
+ * Type checking: the test roots (and so every module they and the workers
+ * import) are checked once with `deno check` before `deno test --no-check`
+ * runs them; a type error stops the run before any test.
+ *
  * Files run two at a time (`deno test --parallel`, `TEST_JOBS`, default 2;
  * `TEST_JOBS=1` runs them one after the other): most of a test's time is
  * spent waiting on servers, ffmpeg or Chromium, not on a core.
@@ -86,8 +90,29 @@ try {
     ? [`--coverage=${rawCoverage}`, "--coverage-raw-data-only"]
     : [];
   const jobs = Math.max(1, Number(Deno.env.get("TEST_JOBS") ?? 2) || 1);
+  // Type-checked once, here, then `deno test --no-check`: under `deno test` every Web Worker a
+  // test starts had its module graph checked again when it loaded (~5 s of a core each, a dozen
+  // times a run), so a worker could take longer to start than a test waits for its first job.
+  // (With options among the arguments, `deno test` checks as it always does.)
+  const checkFirst = args.every((a) => !a.startsWith("-"));
+  if (checkFirst) {
+    const checked = await new Deno.Command(Deno.execPath(), {
+      args: ["check", ...args],
+      stdin: "null",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (!checked.success) throw new Error("the type check failed (deno check, above)");
+  }
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "--allow-all", ...(jobs > 1 ? ["--parallel"] : []), ...coverageArgs, ...args],
+    args: [
+      "test",
+      "--allow-all",
+      ...(checkFirst ? ["--no-check"] : []),
+      ...(jobs > 1 ? ["--parallel"] : []),
+      ...coverageArgs,
+      ...args,
+    ],
     env: {
       TEST_DATABASE_URL: url,
       TEST_DB_PREFIX,
