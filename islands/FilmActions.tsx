@@ -4,12 +4,12 @@
  * its metadata, identify it (search TMDb, pick one; a film that needs
  * review offers its candidates at once) and unmatch it. Each result is a
  * toast (announced to screen readers); a change that alters the page
- * reloads it.
+ * reloads it, and its toast is shown on the page that comes back.
  */
 import { useState } from "preact/hooks";
 import { type Lang, t } from "../lib/ui/i18n/translate.ts";
 import { api } from "./_api.ts";
-import { toast } from "./_toast.ts";
+import { reloadWithToast, toast } from "./_toast.ts";
 
 /** A TMDb film one may pick. */
 export interface Candidate {
@@ -57,8 +57,8 @@ export default function FilmActions(props: FilmActionsProps) {
       toast(t(lang, "film.failed", { reason: r.body.detail ?? String(r.status) }), "error");
       return undefined;
     }
-    toast(done);
-    if (reload) location.reload();
+    if (reload) reloadWithToast(done);
+    else toast(done);
     return r;
   }
   async function toggleWatched() {

@@ -5,9 +5,18 @@
  */
 import { useState } from "preact/hooks";
 import { Field } from "../lib/ui/Field.tsx";
-import { type Lang, t } from "../lib/ui/i18n/translate.ts";
+import { isLang, type Lang, t } from "../lib/ui/i18n/translate.ts";
 import { api, fieldError } from "./_api.ts";
-import { toast } from "./_toast.ts";
+import { reloadWithToast, toast } from "./_toast.ts";
+
+/** The first of the browser's languages Revenge speaks, else English (as `pickLanguage`). */
+function browserLanguage(): Lang {
+  for (const tag of navigator.languages ?? []) {
+    const primary = tag.split("-")[0].toLowerCase();
+    if (isLang(primary)) return primary;
+  }
+  return "en";
+}
 
 /** Props of {@linkcode ProfileSettings}. */
 export interface ProfileSettingsProps {
@@ -43,9 +52,11 @@ export default function ProfileSettings(props: ProfileSettingsProps) {
       return;
     }
     setErrors({});
-    toast(t(lang, "toast.saved"));
-    // Another language: the page again, in it (the setting wins over the browser's).
-    if (language !== props.language) location.reload();
+    // Another language: the page again, in it (the setting wins over the browser's), and the
+    // toast in it too ("none" follows the browser's languages, as the server does).
+    if (language !== props.language) {
+      reloadWithToast(t(language ?? browserLanguage(), "toast.saved"));
+    } else toast(t(lang, "toast.saved"));
   }
   return (
     <form class="card stack" onSubmit={submit} noValidate aria-labelledby="profile-h">

@@ -386,9 +386,12 @@ dbTest("ui: every page for admin, user and guest, stored XSS inert, German home"
         await page.getByRole("button", { name: "Save" }).click();
         await page.waitForFunction(() => document.documentElement.lang === "de");
         await page.getByRole("heading", { level: 1, name: "Einstellungen" }).waitFor();
+        // The toast outlives the reload, in the new language.
+        await page.getByRole("status").getByText("Gespeichert.").waitFor();
         await page.getByLabel("Sprache").selectOption("");
         await page.getByRole("button", { name: "Speichern" }).click();
         await page.waitForFunction(() => document.documentElement.lang === "en");
+        await page.getByRole("status").getByText("Saved.").waitFor();
 
         await nav.getByRole("link", { name: "Playback" }).click();
         await page.waitForURL(`${w.origin}/settings/playback`);
