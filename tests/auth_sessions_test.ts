@@ -286,3 +286,54 @@ dbTest("auth.sessions.cleanup deletes sessions past their idle or absolute end",
     await app.close();
   }
 });
+
+dbTest(
+  "POST /logout ends a live session; with an ended one it still clears the cookie",
+  async () => {
+    const app = await startTestApp();
+    try {
+      const admin = await setupAdmin(app);
+      await createUser(app, admin.token, "lou");
+      const signedIn = await call(app, "POST", "/api/v1/auth/login", {
+        body: { username: "lou", password: USER_PASSWORD },
+      });
+      const cookie = `revenge_session=${signedIn.body.accessToken}`;
+      const logout = (headers: Record<string, string>) =>
+        app.fetch("/logout", {
+          method: "POST",
+          redirect: "manual",
+          headers: { cookie, ...headers },
+        });
+      const me = () => app.fetch("/api/v1/users/me", { headers: { cookie } });
+
+      // Cross-site: refused by the CSRF check, the session lives on.
+      const evil = await logout({ origin: "https://evil.example", "sec-fetch-site": "cross-site" });
+      assertEquals(evil.status, 403);
+      await evil.body?.cancel();
+      const alive = await me();
+      assertEquals(alive.status, 200);
+      await alive.body?.cancel();
+
+      const first = await logout({ origin: app.url });
+      assertEquals([first.status, first.headers.get("location")], [303, "/login"]);
+      assertMatch(first.headers.get("set-cookie") ?? "", /revenge_session=;.*Max-Age=0/i);
+      const gone = await me();
+      assertEquals(gone.status, 401);
+      await gone.body?.cancel();
+
+      // The same, now dead, cookie (the browser kept it): signed out all the same, not a 401.
+      const again = await logout({ origin: app.url });
+      assertEquals([again.status, again.headers.get("location")], [303, "/login"]);
+      assertMatch(again.headers.get("set-cookie") ?? "", /revenge_session=;.*Max-Age=0/i);
+      // Without any cookie: nothing to end, the login page.
+      const none = await app.fetch("/logout", {
+        method: "POST",
+        redirect: "manual",
+        headers: { origin: app.url },
+      });
+      assertEquals([none.status, none.headers.get("location")], [303, "/login"]);
+    } finally {
+      await app.close();
+    }
+  },
+);

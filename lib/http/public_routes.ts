@@ -57,6 +57,10 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "GET", path: "/", beforeSetup: true },
   { method: "GET", path: "/setup", beforeSetup: true },
   { method: "GET", path: "/login" },
+  // Signing out works with a session that has ended meanwhile (another login ended it): the
+  // cookie is cleared and the browser goes to /login, instead of a 401 for "Sign out". A live
+  // session is still authenticated here, and ended.
+  { method: "POST", path: "/logout" },
 ];
 
 /**
